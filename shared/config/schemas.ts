@@ -1,0 +1,137 @@
+/**
+ * Hall configuration, authored at the admin role and carried as `config.changed` events
+ * (last writer wins per key, by HLC). Each kind has one schema; the fold ignores and flags
+ * values that do not parse, so one bad edit never breaks a replica.
+ */
+import { z } from 'zod';
+import { ServiceScheduleSchema, ScheduleConfigSchema } from '../schedule/config';
+import { BilingualSchema } from './text';
+
+export const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'ids are 1-40 letters, digits, "-" or "_"');
+
+export const PRIORITY_CLASSES = ['green', 'appointment', 'special', 'normal'] as const;
+export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+
+/** Why a ticket is in the special class (R7). */
+export const PRIORITY_REASONS = ['elderly', 'soldier', 'veteran', 'disabled', 'pregnant', 'key-project', 'other'] as const;
+export type PriorityReason = (typeof PRIORITY_REASONS)[number];
+
+export const CHANNELS = ['kiosk', 'idcard', 'appointment', 'assisted'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ServiceSchema = z.object({
+  id: IdSchema,
+  name: BilingualSchema,
+  /** Ticket number prefix: one capital letter (A001). */
+  prefix: z.string().regex(/^[A-Z]$/, 'the prefix is one capital letter A-Z'),
+  category: z.string().min(1).max(40).default('general'),
+  /** R18: the "can't get it done" window has a category of its own. */
+  kind: z.enum(['normal', 'cant-get-done']).default('normal'),
+  /** R12: tickets only with an ID card. */
+  realNameRequired: z.boolean().default(false),
+  /** Overrides the hall's per-person daily limit for this service. */
+  perPersonDailyLimit: z.number().int().positive().optional(),
+  /** Used by the wait estimate until enough services have been timed today. */
+  defaultServiceMinutes: z.number().positive().max(480).default(8),
+  schedule: ServiceScheduleSchema.optional(),
+  guide: z
+    .object({
+      materials: z.array(BilingualSchema).max(50).default([]),
+      timeLimit: BilingualSchema.optional(),
+      fee: BilingualSchema.optional(),
+      place: BilingualSchema.optional(),
+      url: z.string().url().optional(),
+    })
+    .optional(),
+});
+export type Service = z.infer<typeof ServiceSchema>;
+
+export const WindowSchema = z.object({
+  id: IdSchema,
+  /** What the LED strip and board show: "5" or "A5". */
+  label: z.string().min(1).max(8),
+  name: BilingualSchema.optional(),
+  /** R4: a comprehensive window serves many services; order matters for mode 'ordered'. */
+  services: z
+    .array(z.object({ serviceId: IdSchema, weight: z.number().int().positive().max(100).default(1) }))
+    .min(1, 'a window serves at least one service'),
+  /** fifo: one merged queue by time; ordered: earlier services first; weighted: by weight. */
+  mode: z.enum(['fifo', 'ordered', 'weighted']).default('fifo'),
+  /** R7 爱心窗口: takes priority tickets first, also from the services listed here. */
+  priorityFirst: z.boolean().default(false),
+  priorityServices: z.union([z.literal('all'), z.array(IdSchema)]).default('all'),
+});
+export type Window = z.infer<typeof WindowSchema>;
+
+export const StaffSchema = z.object({
+  id: IdSchema,
+  /** R9: staff are shown publicly by regulation (name, photo, post, duties, commitment). */
+  name: z.string().min(1).max(40),
+  post: z.string().max(80).default(''),
+  duties: z.string().max(400).default(''),
+  commitment: z.string().max(400).default(''),
+  photo: z.string().max(200).optional(),
+  /** scrypt/pbkdf2 hash of the PIN, never the PIN. */
+  pinHash: z.string().max(300).optional(),
+});
+export type Staff = z.infer<typeof StaffSchema>;
+
+export const TerminalSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+  role: z.enum(['kiosk', 'counter', 'evaluator', 'display', 'admin']),
+  windowId: IdSchema.optional(),
+  /** A kiosk's offline number series: one letter, unique in the hall (AK001). */
+  offlineSeries: z.string().regex(/^[A-Z]$/).optional(),
+});
+export type Terminal = z.infer<typeof TerminalSchema>;
+
+export const PolicySchema = z.object({
+  /** R12: tickets per person (ID hash) per service per day. */
+  perPersonDailyLimit: z.number().int().positive().max(50).default(3),
+  /** R7: automatic elderly priority from the birth date on the ID card. */
+  elderlyAge: z.number().int().min(50).max(100).default(60),
+  /** A skipped (no-show) ticket may be put back within this many minutes. */
+  skipGraceMinutes: z.number().int().min(0).max(480).default(30),
+  maxRequeues: z.number().int().min(0).max(10).default(1),
+  /** tail: a returned ticket queues from the moment it came back; original: from its issue time. */
+  requeueMode: z.enum(['tail', 'original']).default('tail'),
+  /** A transferred ticket keeps its place by its original issue time (else: the transfer time). */
+  transferKeepsIssueTime: z.boolean().default(true),
+  /** An appointment ticket ranks as 'appointment' from this long before its slot ... */
+  appointmentEarlyMinutes: z.number().int().min(0).max(240).default(15),
+  /** ... until this long after the slot ends; checked in later, it is a normal ticket. */
+  appointmentLateMinutes: z.number().int().min(0).max(240).default(15),
+  /** R7: which channels may grant each priority class. Staff-only by default for green. */
+  priorityGrants: z
+    .object({
+      green: z.array(z.enum(CHANNELS)).default(['assisted']),
+      appointment: z.array(z.enum(CHANNELS)).default(['appointment', 'assisted']),
+      special: z.array(z.enum(CHANNELS)).default(['kiosk', 'idcard', 'assisted']),
+    })
+    .default({ green: ['assisted'], appointment: ['appointment', 'assisted'], special: ['kiosk', 'idcard', 'assisted'] }),
+  numberDigits: z.number().int().min(2).max(4).default(3),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+
+export const NoticeSchema = z.object({
+  id: IdSchema,
+  text: BilingualSchema,
+  from: z.number().int().nonnegative().optional(),
+  to: z.number().int().nonnegative().optional(),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
+/** Each configuration kind and its schema. `id` is the key inside the kind. */
+export const CONFIG_KINDS = {
+  service: ServiceSchema,
+  window: WindowSchema,
+  staff: StaffSchema,
+  terminal: TerminalSchema,
+  schedule: ScheduleConfigSchema,
+  policy: PolicySchema,
+} as const;
+export type ConfigKind = keyof typeof CONFIG_KINDS;
+
+export function defaultPolicy(): Policy {
+  return PolicySchema.parse({});
+}

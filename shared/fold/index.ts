@@ -1,0 +1,4 @@
+export * from './state';
+export * from './apply';
+export * from './fold';
+export * from './canonical';
