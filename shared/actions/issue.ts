@@ -74,11 +74,11 @@ export function checkIssue(s: HallState, req: IssueRequest): Extract<IssueDecisi
   const issuedToday = st ? st.issued - st.voided : 0;
   const av = availability(s.config.schedule, service.schedule, req.now, issuedToday);
   if (av.reason === 'quota-reached') return refuse('quota-reached', MESSAGES.quota(comeBack(av, tz)), av);
-  if (av.state === 'closed' && !(req.channel === 'assisted' && av.reason === 'cut-off')) {
-    return refuse('closed', MESSAGES.closed(av.reason, comeBack(av, tz)), av);
-  }
-  // Appointment-only hours (R5): walk-ins come back later; staff may still help (R13).
+  if (av.state === 'closed') return refuse('closed', MESSAGES.closed(av.reason, comeBack(av, tz)), av);
+  // Appointment-only hours and the walk-in cut-off (R5): walk-ins come back later; booked
+  // citizens check in; staff may still issue on a citizen's behalf (R13).
   if (av.state === 'appointment-only' && priority !== 'appointment' && req.channel !== 'assisted') {
+    if (av.reason === 'cut-off') return refuse('closed', MESSAGES.closed('cut-off', comeBack(av, tz)), av);
     return refuse('appointment-only', MESSAGES.appointmentOnly(comeBack(av, tz)), av);
   }
 

@@ -10,18 +10,19 @@
  * - A service's `weekly` replaces the hall's weekly timetable for that service; holidays and
  *   adjusted workdays still apply. `appointmentOnly` turns every period into an appointment
  *   period, and the reason becomes 'appointment-service' (instead of 'appointment-period').
- * - Cut-off. With L = the end of the day's LAST period (whatever its mode), the window
- *   [L - cutoffMinutes, L) is closed with reason 'cut-off': no walk-in tickets and no appointment
- *   check-in either. With the R5 default timetable the last period is 17:00-17:30
- *   (appointment), so the default cut-off of 30 minutes closes 17:00-17:30 and walk-in tickets
- *   are issued until 17:00; 16:45 is still open. The service's `cutoffMinutes` replaces the
- *   hall's.
+ * - Cut-off. With L = the end of the day's last OPEN (walk-in) period, walk-in tickets stop at
+ *   L - cutoffMinutes: [L - cutoffMinutes, L) is 'appointment-only' with reason 'cut-off', so
+ *   booked citizens can still check in, and the extended appointment periods after L (R5:
+ *   17:00-17:30 on workdays) stay usable to their end. With the R5 default timetable walk-ins
+ *   stop at 16:30. A day with no open period has no cut-off (appointments run to their end).
+ *   The service's `cutoffMinutes` replaces the hall's.
  * - Quota. When `issuedToday >= dailyQuota` the service is closed 'quota-reached' for the rest of
  *   the day (unless the day is already over, or a holiday / not a workday, whose reasons win).
  *   The quota is checked before the cut-off and the timetable: nothing more is issued today.
  * - `until` is the instant, later today, at which `state` changes (e.g. appointment-only at 08:45
- *   -> until 09:00; open at 10:00 -> until 17:00 when the cut-off starts). It is omitted when the
- *   state lasts to the end of the local day (cut-off, after hours, quota reached, holidays).
+ *   -> until 09:00; open at 10:00 -> until 16:30 when the cut-off starts; cut-off at 16:45 -> until
+ *   17:30, after the extended period). It is omitted when the state lasts to the end of the local
+ *   day (after hours, quota reached, holidays).
  * - `nextOpen`, for every state but 'open': the first instant after `atMs`, today or within the
  *   next 14 days, at which walk-in tickets can be taken ({ mode: 'open' }); the cut-off is taken
  *   into account and the quota is assumed to reset each day. When the state is 'closed' and no
@@ -143,19 +144,22 @@ function daySegments(day: EffectiveDay, cutoffMinutes: number): Segment[] {
     return [{ start: 0, end: DAY_MINUTES, state: 'closed', reason: day.holiday ? 'holiday' : 'not-a-workday' }];
   }
   const lastEnd = last.to;
-  const cutoffStart = Math.max(0, lastEnd - cutoffMinutes);
+  const openEnds = periods.filter((q) => q.mode === 'open').map((q) => q.to);
+  const lastOpenEnd = openEnds.length ? Math.max(...openEnds) : -1;
+  const cutoffStart = lastOpenEnd < 0 ? -1 : Math.max(0, lastOpenEnd - cutoffMinutes);
 
   const classify = (m: number): Pick<Segment, 'state' | 'reason'> => {
     if (m >= lastEnd) return { state: 'closed', reason: 'after-hours' };
-    if (m >= cutoffStart) return { state: 'closed', reason: 'cut-off' };
     if (m < first.from) return { state: 'closed', reason: 'before-hours' };
     const p = periods.find((q) => m >= q.from && m < q.to);
     if (p === undefined) return { state: 'closed', reason: 'between-periods' };
+    if (p.mode === 'open' && m >= cutoffStart && cutoffStart >= 0) return { state: 'appointment-only', reason: 'cut-off' };
     if (p.mode === 'open') return { state: 'open', reason: 'open' };
     return { state: 'appointment-only', reason: p.byService ? 'appointment-service' : 'appointment-period' };
   };
 
-  const bounds = new Set<number>([0, DAY_MINUTES, cutoffStart, lastEnd]);
+  const bounds = new Set<number>([0, DAY_MINUTES, lastEnd]);
+  if (cutoffStart >= 0) bounds.add(cutoffStart);
   for (const p of periods) {
     bounds.add(p.from);
     bounds.add(Math.min(p.to, DAY_MINUTES));

@@ -6,7 +6,8 @@
  *     lunch break stays open), 17:00-17:30 appointment-only (extended hours).
  *   - Saturday: 09:00-13:00 appointment-only. Sunday: closed (a hall may configure periods).
  *   - Holidays are closed; adjusted workdays (调休) follow a weekday timetable.
- *   - Cut-off: no new tickets in the last `cutoffMinutes` before the end of the day's last period.
+ *   - Cut-off: no new walk-in tickets in the last `cutoffMinutes` of the day's last open period;
+ *     booked citizens still check in, through the extended appointment periods.
  *   - Daily quotas per service.
  *
  * Objects are strict: unknown keys are errors, so a typo such as `holiday:` or `Mon:` cannot
@@ -137,7 +138,7 @@ export const ScheduleConfigSchema = z
     holidays: z.array(DateSchema).default(() => []),
     /** Dates that are workdays (even at weekends), following the timetable of `as`. */
     adjustedWorkdays: z.array(AdjustedWorkdaySchema).default(() => []),
-    /** No new tickets in the last N minutes before the END of the day's last period. */
+    /** No new walk-in tickets in the last N minutes of the day's last open period. */
     cutoffMinutes: CutoffSchema.default(DEFAULT_CUTOFF_MINUTES),
   })
   .superRefine((cfg, ctx) => {

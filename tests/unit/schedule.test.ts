@@ -76,23 +76,29 @@ describe('R5 default timetable (workdays)', () => {
     expect(availability(hall, undefined, sh(MON, '09:00'))).toMatchObject({ state: 'open', reason: 'open' });
   });
 
-  it('R5: lunch 12:30 is open (the lunch break stays open), until the cut-off at 17:00', () => {
+  it('R5: lunch 12:30 is open (the lunch break stays open), until the cut-off at 16:30', () => {
     const a = availability(hall, undefined, sh(MON, '12:30'));
     expect(a).toMatchObject({ state: 'open', reason: 'open', date: MON });
-    expect(a.until).toBe(sh(MON, '17:00'));
+    expect(a.until).toBe(sh(MON, '16:30'));
     expect(a.nextOpen).toBeUndefined();
   });
 
-  it('R5 cut-off: measured from the end of the LAST period (17:30), so 16:45 is still open', () => {
-    expect(availability(hall, undefined, sh(MON, '16:45'))).toMatchObject({ state: 'open', reason: 'open' });
-    expect(availability(hall, undefined, sh(MON, '16:59'))).toMatchObject({ state: 'open' });
+  it('R5 cut-off: walk-ins stop 30 minutes before the last open period ends (16:30); booked citizens still check in', () => {
+    expect(availability(hall, undefined, sh(MON, '16:29'))).toMatchObject({ state: 'open', reason: 'open' });
+    for (const t of ['16:30', '16:45', '16:59']) {
+      const a = availability(hall, undefined, sh(MON, t));
+      expect(a).toMatchObject({ state: 'appointment-only', reason: 'cut-off', date: MON });
+      // still appointment-only through the 17:00-17:30 extended period; closed after hours at 17:30
+      expect(a.until).toBe(sh(MON, '17:30'));
+      expect(a.nextOpen).toEqual({ at: sh(TUE, '09:00'), mode: 'open' });
+    }
   });
 
-  it('R5 cut-off 30: 17:00-17:30 (the evening appointment period) is closed cut-off, next walk-in Tuesday 09:00', () => {
+  it('R5: the 17:00-17:30 extended period stays appointment-only, next walk-in Tuesday 09:00', () => {
     for (const t of ['17:00', '17:10', '17:29']) {
       const a = availability(hall, undefined, sh(MON, t));
-      expect(a).toMatchObject({ state: 'closed', reason: 'cut-off', date: MON });
-      expect(a.until).toBeUndefined(); // closed for the rest of the day
+      expect(a).toMatchObject({ state: 'appointment-only', reason: 'appointment-period', date: MON });
+      expect(a.until).toBe(sh(MON, '17:30'));
       expect(a.nextOpen).toEqual({ at: sh(TUE, '09:00'), mode: 'open' });
     }
   });
@@ -115,15 +121,20 @@ describe('R5 default timetable (workdays)', () => {
     expect(a.nextOpen).toEqual({ at: sh(TUE, '09:00'), mode: 'open' });
   });
 
-  it('R5 cut-off 60: 16:45 is closed cut-off (16:30-17:30)', () => {
+  it('R5 cut-off 60: walk-ins stop at 16:00; 16:00-17:00 is appointment-only cut-off', () => {
     const h = { ...hall, cutoffMinutes: 60 };
-    expect(availability(h, undefined, sh(MON, '16:29'))).toMatchObject({ state: 'open' });
-    expect(availability(h, undefined, sh(MON, '16:45'))).toMatchObject({ state: 'closed', reason: 'cut-off' });
+    const open = availability(h, undefined, sh(MON, '15:59'));
+    expect(open).toMatchObject({ state: 'open' });
+    expect(open.until).toBe(sh(MON, '16:00'));
+    for (const t of ['16:00', '16:29', '16:45']) {
+      expect(availability(h, undefined, sh(MON, t))).toMatchObject({ state: 'appointment-only', reason: 'cut-off' });
+    }
+    expect(availability(h, undefined, sh(MON, '17:10'))).toMatchObject({ state: 'appointment-only', reason: 'appointment-period' });
   });
 
   it('R5: a service cutoffMinutes replaces the hall one', () => {
     const svc: ServiceSchedule = { cutoffMinutes: 90 };
-    expect(availability(hall, svc, sh(MON, '16:00'))).toMatchObject({ state: 'closed', reason: 'cut-off' });
+    expect(availability(hall, svc, sh(MON, '16:00'))).toMatchObject({ state: 'appointment-only', reason: 'cut-off' });
     expect(availability(hall, undefined, sh(MON, '16:00'))).toMatchObject({ state: 'open' });
   });
 });
@@ -132,7 +143,7 @@ describe('R5 weekends', () => {
   it('R5: Saturday 10:00 is appointment-only, Sunday closed; walk-ins next on Monday 09:00', () => {
     const sat = availability(hall, undefined, sh(SAT, '10:00'));
     expect(sat).toMatchObject({ state: 'appointment-only', reason: 'appointment-period', date: SAT });
-    expect(sat.until).toBe(sh(SAT, '12:30')); // cut-off 30 before 13:00
+    expect(sat.until).toBe(sh(SAT, '13:00')); // no open period, so no cut-off: appointments run to 13:00
     expect(sat.nextOpen).toEqual({ at: sh(MON, '09:00'), mode: 'open' });
 
     const sun = availability(hall, undefined, sh(SUN, '10:00'));
@@ -141,8 +152,13 @@ describe('R5 weekends', () => {
     expect(sun.nextOpen).toEqual({ at: sh(MON, '09:00'), mode: 'open' });
   });
 
-  it('R5: Saturday 12:40 is in the cut-off', () => {
-    expect(availability(hall, undefined, sh(SAT, '12:40'))).toMatchObject({ state: 'closed', reason: 'cut-off' });
+  it('R5 cut-off: Saturday (appointment-only, no open period) has no cut-off; 12:50 is still appointment-only', () => {
+    for (const t of ['12:40', '12:50']) {
+      const a = availability(hall, undefined, sh(SAT, t));
+      expect(a).toMatchObject({ state: 'appointment-only', reason: 'appointment-period', date: SAT });
+      expect(a.until).toBe(sh(SAT, '13:00'));
+    }
+    expect(availability(hall, undefined, sh(SAT, '13:00'))).toMatchObject({ state: 'closed', reason: 'after-hours' });
   });
 
   it('R5: Sunday opening is optional: a hall may configure Sunday periods', () => {
@@ -167,7 +183,8 @@ describe('R5 holidays and adjusted workdays (调休)', () => {
     expect(dayTimetable(nationalDay, undefined, sunday)).toEqual(nationalDay.weekly.mon);
     expect(availability(nationalDay, undefined, sh(sunday, '08:45'))).toMatchObject({ state: 'appointment-only' });
     expect(availability(nationalDay, undefined, sh(sunday, '10:00'))).toMatchObject({ state: 'open', reason: 'open' });
-    expect(availability(nationalDay, undefined, sh(sunday, '17:10'))).toMatchObject({ state: 'closed', reason: 'cut-off' });
+    expect(availability(nationalDay, undefined, sh(sunday, '16:45'))).toMatchObject({ state: 'appointment-only', reason: 'cut-off' });
+    expect(availability(nationalDay, undefined, sh(sunday, '17:10'))).toMatchObject({ state: 'appointment-only', reason: 'appointment-period' });
   });
 
   it('R5: an adjusted-workday Saturday follows the weekday named in `as`', () => {
@@ -218,7 +235,7 @@ describe('R5 services: quota, appointment-only, overrides', () => {
     const svc: ServiceSchedule = { appointmentOnly: true };
     const a = availability(hall, svc, sh(MON, '10:00'));
     expect(a).toMatchObject({ state: 'appointment-only', reason: 'appointment-service' });
-    expect(a.until).toBe(sh(MON, '17:00')); // cut-off
+    expect(a.until).toBe(sh(MON, '17:30')); // no open period, so no cut-off: appointments run to 17:30
     expect(a.nextOpen).toBeUndefined(); // no walk-in within 14 days; appointments are taken now
     expect(dayTimetable(hall, svc, MON).every((p) => p.mode === 'appointment')).toBe(true);
 
@@ -314,7 +331,7 @@ describe('R5 time zones', () => {
     const h = parseScheduleConfig({ timeZone: 'America/New_York' });
     const a = availability(h, undefined, Date.parse('2026-03-09T13:00:00Z')); // 09:00 EDT
     expect(a).toMatchObject({ state: 'open', date: '2026-03-09' });
-    expect(a.until).toBe(Date.parse('2026-03-09T21:00:00Z')); // 17:00 EDT
+    expect(a.until).toBe(Date.parse('2026-03-09T20:30:00Z')); // cut-off at 16:30 EDT
     const sun = availability(h, undefined, Date.parse('2026-03-08T15:00:00Z'));
     expect(sun.nextOpen).toEqual({ at: Date.parse('2026-03-09T13:00:00Z'), mode: 'open' });
   });
