@@ -114,13 +114,16 @@ export function decideIssue(s: HallState, req: IssueRequest, number: NumberChoic
     number.source === 'server'
       ? formatNumber(service.prefix, number.seq, digits)
       : offlineNumber(service.prefix, number.series, nextSeq(s, day, service.prefix, number.series), digits);
+  // R6: checking in a booking at the kiosk (QR or ID card) is the appointment channel, the one
+  // the fold lets grant appointment priority; staff checking a citizen in stay 'assisted'.
+  const channel = req.appointmentId !== undefined && req.channel !== 'assisted' ? 'appointment' : req.channel;
   const payload: PayloadInput<'ticket.issued'> = {
     ticketId,
     serviceId: check.serviceId,
     number: ticketNumber,
     numberSource: number.source,
     day,
-    channel: req.channel,
+    channel,
     priority: check.priority,
     medium: req.medium ?? 'paper',
   };

@@ -269,7 +269,7 @@ function call(s: HallState, e: HallEvent<'ticket.called'>, at: number): void {
     }
     return;
   }
-  releaseCurrent(s, w, t.id, at);
+  releaseCurrent(s, w, t.id, at, eventId(e));
   dequeue(s, t);
   t.status = 'called';
   t.windowId = p.windowId;
@@ -288,11 +288,16 @@ function call(s: HallState, e: HallEvent<'ticket.called'>, at: number): void {
 
 /** A window that calls while still holding a ticket lets go of it (safety net; the counter
  *  normally skips or finishes first). */
-function releaseCurrent(s: HallState, w: WindowState, nextId: string, at: number): void {
+function releaseCurrent(s: HallState, w: WindowState, nextId: string, at: number, causeId: string): void {
   const cur = w.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined;
   if (!cur || cur.id === nextId || cur.windowId !== w.id) return;
-  if (cur.status === 'called') markSkipped(s, cur, w, at);
-  else if (cur.status === 'serving') finish(s, cur, w, 'done', at);
+  if (cur.status === 'called') {
+    markSkipped(s, cur, w, at);
+    cur.history.push({ type: 'ticket.skipped', at, eventId: causeId, windowId: w.id, implicit: true });
+  } else if (cur.status === 'serving') {
+    finish(s, cur, w, 'done', at);
+    cur.history.push({ type: 'ticket.finished', at, eventId: causeId, windowId: w.id, implicit: true });
+  }
 }
 
 function markSkipped(s: HallState, t: TicketState, w: WindowState, at: number): void {

@@ -25,6 +25,8 @@ export interface TicketStep {
   staffId?: string;
   /** Set when the event did not change the ticket (e.g. a call that lost a conflict). */
   ignored?: string;
+  /** A step the fold took on its own: the window called the next ticket while holding this one. */
+  implicit?: boolean;
 }
 
 export interface TicketState {
