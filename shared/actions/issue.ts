@@ -135,10 +135,15 @@ export function decideIssue(s: HallState, req: IssueRequest, number: NumberChoic
   return {
     ok: true,
     payload,
-    estimate: estimateNewTicket(s, check.serviceId, check.priority, req.now),
+    estimate: estimateNewTicket(s, check.serviceId, check.priority, req.now, appointmentSlot(s, req.appointmentId)),
     availability: check.availability,
     lateForAppointment: check.late,
   };
+}
+
+function appointmentSlot(s: HallState, appointmentId: string | undefined): { from: number; to: number } | undefined {
+  const a = appointmentId === undefined ? undefined : s.appointments.get(appointmentId);
+  return a ? { from: a.slotFrom, to: a.slotTo } : undefined;
 }
 
 function refuse(code: IssueRefusal, message: Bilingual, av?: Availability): Extract<IssueDecision, { ok: false }> {

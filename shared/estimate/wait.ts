@@ -49,14 +49,21 @@ function estimate(s: HallState, serviceId: string, ahead: number, now: number): 
   const per = minutesPerPerson(s, serviceId);
   const windows = servingCapacity(s, serviceId, now);
   // No window open yet (before opening, all paused): estimate as if one window will serve.
-  const minutes = Math.ceil((ahead * per) / Math.max(windows, 1));
+  // A single shared window (capacity 0.5) is not rounded up to a whole one.
+  const minutes = Math.ceil((ahead * per) / (windows > 0 ? windows : 1));
   return { ahead, minutes, windows, minutesPerPerson: per };
 }
 
-/** For a ticket about to be taken with this priority. */
-export function estimateNewTicket(s: HallState, serviceId: string, priority: PriorityClass, now: number): WaitEstimate {
+/** For a ticket about to be taken with this priority (an appointment's rank depends on its slot). */
+export function estimateNewTicket(
+  s: HallState,
+  serviceId: string,
+  priority: PriorityClass,
+  now: number,
+  slot?: { from: number; to: number },
+): WaitEstimate {
   const policy = s.config.policy;
-  const probe = { priority, queuedAt: now, queueKey: '\uffff' } as TicketState;
+  const probe = { priority, queuedAt: now, queueKey: '\uffff', slotFrom: slot?.from, slotTo: slot?.to } as TicketState;
   const myRank = classRank(probe, policy, now);
   let ahead = 0;
   const day = localDate(now, s.config.schedule.timeZone);

@@ -17,6 +17,7 @@ import {
   emptyStats,
   type DayServiceStats,
   type HallState,
+  type TicketStep,
   type TicketState,
   type WindowState,
 } from './state';
@@ -204,6 +205,7 @@ function issue(s: HallState, e: HallEvent<'ticket.issued'>, at: number): void {
     numberSource: p.numberSource,
     serviceId: p.serviceId,
     day: p.day,
+    dayService: queueKey(p.day, p.serviceId),
     channel: p.channel,
     priority,
     medium: p.medium,
@@ -216,7 +218,7 @@ function issue(s: HallState, e: HallEvent<'ticket.issued'>, at: number): void {
     skips: 0,
     requeues: 0,
     transfers: 0,
-    history: [{ type: e.type, at, eventId: id }],
+    history: [step(e, at)],
   };
   if (p.priorityReason) t.priorityReason = p.priorityReason;
   if (p.person) t.person = p.person;
@@ -240,7 +242,7 @@ function issue(s: HallState, e: HallEvent<'ticket.issued'>, at: number): void {
     const k = `${p.day}|${p.serviceId}|${p.person.idHash}`;
     s.perPerson.set(k, (s.perPerson.get(k) ?? 0) + 1);
   }
-  stats(s, t.day, t.serviceId).issued += 1;
+  stats(s, t.dayService).issued += 1;
   enqueue(s, t);
 }
 
@@ -262,14 +264,14 @@ function call(s: HallState, e: HallEvent<'ticket.called'>, at: number): void {
       // Two windows called the same ticket: the earlier call (in log order) won; this window
       // is told so and must call again. The call stays in the ticket's history.
       w.conflict = { ticketId: t.id, number: t.number, wonBy: t.windowId, eventId: id, at };
-      t.history.push({ type: e.type, at, eventId: id, windowId: p.windowId, ignored: 'superseded' });
+      t.history.push(step(e, at, p.windowId, 'superseded'));
       note(s, e, 'call-superseded', `${t.number} won by ${t.windowId}`);
     } else {
       note(s, e, 'not-callable', `${t.number} is ${t.status}`);
     }
     return;
   }
-  releaseCurrent(s, w, t.id, at, eventId(e));
+  releaseCurrent(s, w, t.id, at, e);
   dequeue(s, t);
   t.status = 'called';
   t.windowId = p.windowId;
@@ -277,26 +279,28 @@ function call(s: HallState, e: HallEvent<'ticket.called'>, at: number): void {
   if (staffId) t.staffId = staffId;
   t.calledAt = at;
   delete t.targetWindowId;
-  t.history.push({ type: e.type, at, eventId: eventId(e), windowId: p.windowId, ...(staffId ? { staffId } : {}) });
+  const called = step(e, at, p.windowId);
+  if (staffId) called.staffId = staffId;
+  t.history.push(called);
   w.currentTicketId = t.id;
   delete w.conflict;
   if (w.state !== 'open') setWindowState(w, 'open', at);
   const callKey = `${t.day}|${t.serviceId}`;
   w.calls.set(callKey, (w.calls.get(callKey) ?? 0) + 1);
-  stats(s, t.day, t.serviceId).called += 1;
+  stats(s, t.dayService).called += 1;
 }
 
 /** A window that calls while still holding a ticket lets go of it (safety net; the counter
  *  normally skips or finishes first). */
-function releaseCurrent(s: HallState, w: WindowState, nextId: string, at: number, causeId: string): void {
+function releaseCurrent(s: HallState, w: WindowState, nextId: string, at: number, cause: HallEvent): void {
   const cur = w.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined;
   if (!cur || cur.id === nextId || cur.windowId !== w.id) return;
   if (cur.status === 'called') {
     markSkipped(s, cur, w, at);
-    cur.history.push({ type: 'ticket.skipped', at, eventId: causeId, windowId: w.id, implicit: true });
+    cur.history.push({ ...step(cause, at, w.id), type: 'ticket.skipped', implicit: true });
   } else if (cur.status === 'serving') {
     finish(s, cur, w, 'done', at);
-    cur.history.push({ type: 'ticket.finished', at, eventId: causeId, windowId: w.id, implicit: true });
+    cur.history.push({ ...step(cause, at, w.id), type: 'ticket.finished', implicit: true });
   }
 }
 
@@ -305,7 +309,7 @@ function markSkipped(s: HallState, t: TicketState, w: WindowState, at: number): 
   t.skippedAt = at;
   t.skips += 1;
   clearCurrent(w, t.id);
-  stats(s, t.day, t.serviceId).noShow += 1;
+  stats(s, t.dayService).noShow += 1;
 }
 
 function finish(s: HallState, t: TicketState, w: WindowState, outcome: 'done' | 'not-done' | 'needs-material', at: number): void {
@@ -315,7 +319,7 @@ function finish(s: HallState, t: TicketState, w: WindowState, outcome: 'done' | 
   if (t.startedAt === undefined) t.startedAt = t.calledAt ?? at;
   clearCurrent(w, t.id);
   w.lastFinishedTicketId = t.id;
-  const st = stats(s, t.day, t.serviceId);
+  const st = stats(s, t.dayService);
   st.served += 1;
   if (outcome === 'done') st.done += 1;
   else if (outcome === 'not-done') st.notDone += 1;
@@ -352,11 +356,14 @@ function transfer(
   e: HallEvent,
   at: number,
 ): void {
-  stats(s, t.day, t.serviceId).transferredOut += 1;
+  stats(s, t.dayService).transferredOut += 1;
   clearCurrent(w, t.id);
   t.status = 'waiting';
   t.transfers += 1;
-  if (p.toServiceId) t.serviceId = p.toServiceId;
+  if (p.toServiceId) {
+    t.serviceId = p.toServiceId;
+    t.dayService = queueKey(t.day, t.serviceId);
+  }
   if (p.toWindowId) t.targetWindowId = p.toWindowId;
   if (!s.config.policy.transferKeepsIssueTime) {
     t.queuedAt = at;
@@ -380,7 +387,7 @@ function requeue(s: HallState, e: HallEvent<'ticket.requeued'>, at: number): voi
     t.queuedAt = at;
     t.queueKey = `${e.hlc}|${e.origin}`;
   }
-  t.history.push({ type: e.type, at, eventId: eventId(e), ...(e.payload.windowId ? { windowId: e.payload.windowId } : {}) });
+  t.history.push(step(e, at, e.payload.windowId));
   enqueue(s, t);
 }
 
@@ -394,8 +401,8 @@ function cancel(s: HallState, e: HallEvent<'ticket.cancelled'>, at: number): voi
     if (w) clearCurrent(w, t.id);
   }
   t.status = 'cancelled';
-  t.history.push({ type: e.type, at, eventId: eventId(e) });
-  stats(s, t.day, t.serviceId).cancelled += 1;
+  t.history.push(step(e, at));
+  stats(s, t.dayService).cancelled += 1;
 }
 
 function voidTicket(s: HallState, e: HallEvent<'ticket.voided'>, at: number): void {
@@ -404,8 +411,8 @@ function voidTicket(s: HallState, e: HallEvent<'ticket.voided'>, at: number): vo
   if (t.status !== 'waiting') return void note(s, e, 'void-too-late', t.status);
   dequeue(s, t);
   t.status = 'voided';
-  t.history.push({ type: e.type, at, eventId: eventId(e) });
-  stats(s, t.day, t.serviceId).voided += 1;
+  t.history.push(step(e, at));
+  stats(s, t.dayService).voided += 1;
   if (t.person) {
     // The citizen never held it: it does not count against their daily limit.
     const k = `${t.day}|${t.serviceId}|${t.person.idHash}`;
@@ -426,9 +433,9 @@ function evaluate(s: HallState, e: HallEvent<'evaluation.recorded'>, at: number)
   if (t.rating && (t.rating.level !== null || p.level === null)) return void note(s, e, 'already-rated', t.number);
   const id = eventId(e);
   t.rating = { level: p.level, eventId: id, at };
-  t.history.push({ type: e.type, at, eventId: id, windowId: p.windowId });
+  t.history.push(step(e, at, p.windowId));
   if (p.level === null) return;
-  const st = stats(s, t.day, t.serviceId);
+  const st = stats(s, t.dayService);
   st.rated += 1;
   if (isBadRating(p.level)) {
     st.bad += 1;
@@ -544,6 +551,13 @@ function configure(s: HallState, e: HallEvent<'config.changed'>): void {
 
 // --- helpers ---------------------------------------------------------------------------
 
+/** A line of a ticket's history. Built per event on the hot path: no string building here. */
+function step(e: HallEvent, at: number, windowId?: string, ignored?: string): TicketStep {
+  const st: TicketStep = { type: e.type, at, origin: e.origin, seq: e.seq, windowId };
+  if (ignored !== undefined) st.ignored = ignored;
+  return st;
+}
+
 function note(s: HallState, e: HallEvent, code: string, detail?: string): void {
   s.notes.push({ eventId: eventId(e), type: e.type, code, ...(detail !== undefined ? { detail } : {}) });
 }
@@ -567,13 +581,13 @@ function withTicketAt(
   if (!t) return;
   if (t.windowId !== p.windowId || !statuses.includes(t.status)) {
     // Typically the losing window of a call conflict acting before it heard: kept, not applied.
-    t.history.push({ type: e.type, at, eventId: eventId(e), windowId: p.windowId, ignored: `${t.status} at ${t.windowId ?? '-'}` });
+    t.history.push(step(e, at, p.windowId, `${t.status} at ${t.windowId ?? '-'}`));
     note(s, e, 'not-holder', `${t.number} is ${t.status} at ${t.windowId ?? '-'}`);
     return;
   }
   const w = windowState(s, p.windowId, at);
   apply(t, w);
-  t.history.push({ type: e.type, at, eventId: eventId(e), windowId: p.windowId });
+  t.history.push(step(e, at, p.windowId));
 }
 
 export function windowState(s: HallState, id: string, at: number): WindowState {
@@ -600,19 +614,18 @@ export function queueKey(day: string, serviceId: string): string {
 }
 
 function enqueue(s: HallState, t: TicketState): void {
-  const k = queueKey(t.day, t.serviceId);
+  const k = t.dayService;
   let q = s.waiting.get(k);
   if (!q) s.waiting.set(k, (q = new Set()));
   q.add(t.id);
 }
 
 function dequeue(s: HallState, t: TicketState): void {
-  s.waiting.get(queueKey(t.day, t.serviceId))?.delete(t.id);
+  s.waiting.get(t.dayService)?.delete(t.id);
 }
 
-function stats(s: HallState, day: string, serviceId: string): DayServiceStats {
-  const k = `${day}|${serviceId}`;
-  let st = s.stats.get(k);
-  if (!st) s.stats.set(k, (st = emptyStats()));
+function stats(s: HallState, dayService: string): DayServiceStats {
+  let st = s.stats.get(dayService);
+  if (!st) s.stats.set(dayService, (st = emptyStats()));
   return st;
 }

@@ -6,10 +6,10 @@
  * that event's day and replays from there; the queue resets daily, so that is at most one day
  * of events. Duplicates (same origin:seq) are ignored, so delivery may repeat and reorder.
  */
-import { hlcWall } from '../clock/hlc';
+import { formatHlc, hlcWall } from '../clock/hlc';
 import { eventId } from '../clock/origin';
 import { compareEvents, type HallEvent } from '../events/envelope';
-import { localDate } from '../schedule/zone';
+import { addDays, localDate, zonedTimeToUtc } from '../schedule/zone';
 import { applyEvent } from './apply';
 import { emptyState, type HallState } from './state';
 
@@ -40,9 +40,14 @@ export interface FoldOptions {
 
 export class HallFold {
   private readonly events: HallEvent[] = [];
-  private readonly byId = new Map<string, HallEvent>();
+  /** Events by origin, then seq: dedup without building id strings. */
+  private readonly byOrigin = new Map<string, Map<number, HallEvent>>();
   private snapshots: Snapshot[] = [];
   private day = '';
+  /** The current local day as an HLC range [dayFrom, dayTo), so most events skip the date math. */
+  private dayFrom = '';
+  private dayTo = '';
+  private dayZone = '';
   private readonly maxSnapshots: number;
   state: HallState;
 
@@ -63,7 +68,12 @@ export class HallFold {
   }
 
   has(id: string): boolean {
-    return this.byId.has(id);
+    const i = id.lastIndexOf(':');
+    return this.get(id.slice(0, i), Number(id.slice(i + 1))) !== undefined;
+  }
+
+  get(origin: string, seq: number): HallEvent | undefined {
+    return this.byOrigin.get(origin)?.get(seq);
   }
 
   add(e: HallEvent): AddOutcome {
@@ -83,14 +93,15 @@ export class HallFold {
         result.wrongHall += 1;
         continue;
       }
-      const id = eventId(e);
-      const seen = this.byId.get(id);
+      let bySeq = this.byOrigin.get(e.origin);
+      if (!bySeq) this.byOrigin.set(e.origin, (bySeq = new Map()));
+      const seen = bySeq.get(e.seq);
       if (seen) {
         if (seen === e || sameEvent(seen, e)) result.duplicates += 1;
-        else result.conflicts.push(id);
+        else result.conflicts.push(eventId(e));
         continue;
       }
-      this.byId.set(id, e);
+      bySeq.set(e.seq, e);
       fresh.push(e);
     }
     if (fresh.length === 0) return result;
@@ -123,7 +134,7 @@ export class HallFold {
     let from = 0;
     if (snap) {
       this.state = clone(snap.state);
-      this.day = snap.day;
+      this.setDay(snap.day);
       from = snap.index;
       // The snapshot's own day boundary is at `from`; it stays, so do not take it again.
       this.applyEvent(this.events[from]!);
@@ -131,21 +142,33 @@ export class HallFold {
     } else {
       this.state = emptyState(this.hall);
       this.day = '';
+      this.dayFrom = this.dayTo = '';
     }
     for (let i = from; i < this.events.length; i++) this.applyAt(i);
   }
 
   private applyAt(index: number): void {
     const e = this.events[index]!;
-    const day = localDate(hlcWall(e.hlc), this.state.config.schedule.timeZone);
-    if (day !== this.day) {
-      if (this.day !== '' || index === 0) {
-        this.snapshots.push({ index, day, state: clone(this.state) });
-        if (this.snapshots.length > this.maxSnapshots) this.snapshots.shift();
+    const zone = this.state.config.schedule.timeZone;
+    if (e.hlc >= this.dayTo || e.hlc < this.dayFrom || zone !== this.dayZone) {
+      const day = localDate(hlcWall(e.hlc), zone);
+      if (day !== this.day) {
+        if (this.day !== '' || index === 0) {
+          this.snapshots.push({ index, day, state: clone(this.state) });
+          if (this.snapshots.length > this.maxSnapshots) this.snapshots.shift();
+        }
       }
-      this.day = day;
+      this.setDay(day);
     }
     this.applyEvent(e);
+  }
+
+  private setDay(day: string): void {
+    const zone = this.state.config.schedule.timeZone;
+    this.day = day;
+    this.dayZone = zone;
+    this.dayFrom = formatHlc({ wall: zonedTimeToUtc(day, 0, zone), count: 0 });
+    this.dayTo = formatHlc({ wall: zonedTimeToUtc(addDays(day, 1), 0, zone), count: 0 });
   }
 
   private applyEvent(e: HallEvent): void {

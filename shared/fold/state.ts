@@ -20,8 +20,10 @@ export type TicketStatus =
 export interface TicketStep {
   type: string;
   at: number;
-  eventId: string;
-  windowId?: string;
+  /** The event behind the step: `${origin}:${seq}`. */
+  origin: string;
+  seq: number;
+  windowId?: string | undefined;
   staffId?: string;
   /** Set when the event did not change the ticket (e.g. a call that lost a conflict). */
   ignored?: string;
@@ -35,6 +37,8 @@ export interface TicketState {
   numberSource: 'server' | 'offline' | 'local';
   serviceId: string;
   day: string;
+  /** `${day}|${serviceId}`: the key of its queue and its day's statistics. */
+  dayService: string;
   channel: Channel;
   priority: PriorityClass;
   priorityReason?: PriorityReason;

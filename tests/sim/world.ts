@@ -67,7 +67,7 @@ class Replica {
   }
 
   author<T extends EventType>(type: T, payload: PayloadInput<T>): HallEvent<T> {
-    const e = authorEvent({ hall: HALL, origin: this.origin, clock: this.clock, nextSeq: () => ++this.seq }, type, payload);
+    const e = authorEvent({ hall: HALL, origin: this.origin, clock: this.clock, nextSeq: () => ++this.seq }, type, payload) as HallEvent<T> & HallEvent;
     // Append + outbox in one transaction.
     this.durable.push(e);
     this.outbox.set(eventId(e), e);

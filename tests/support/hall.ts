@@ -103,7 +103,7 @@ export function makeHall(start = MONDAY_10AM, schedule?: ScheduleConfigInput): T
     terminal,
     admin,
     emit(t, type, payload) {
-      const e = t.emit(type, payload);
+      const e = t.emit(type, payload) as HallEvent<typeof type> & HallEvent;
       fold.add(e);
       for (const other of terminals) if (other !== t) other.clock.receive(e.hlc);
       return e;

@@ -1,0 +1,22 @@
+/**
+ * `npm run bench -- <name>`: each benchmark prints what it measured and, as its last line, one
+ * JSON object. Ratios compare our path with the raw operation beneath it in the same run.
+ */
+import { benchFold } from './fold';
+
+const benches: Record<string, () => Record<string, number> | Promise<Record<string, number>>> = {
+  fold: benchFold,
+};
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const chosen = names.length ? names : Object.keys(benches);
+for (const name of chosen) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  const result = await bench();
+  console.log(`${name}: ${Object.entries(result).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(JSON.stringify({ bench: name, ...result }));
+}
