@@ -168,7 +168,6 @@ export function applyEvent(s: HallState, e: HallEvent): void {
 
 function issue(s: HallState, e: HallEvent<'ticket.issued'>, at: number): void {
   const p = e.payload;
-  const id = eventId(e);
   if (s.tickets.has(p.ticketId)) {
     note(s, e, 'duplicate-ticket-id', p.ticketId);
     return;

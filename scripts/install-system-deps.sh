@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# System packages hallq's tests and tools need, installed from Debian's archive.
+# Used by .ci/run and by developers on a fresh machine (as root, or with sudo).
+# Each later tier adds its packages here, and only here:
+#   chromium + fonts-noto-cjk (browser tests), postgresql (server tests), socat (serial devices).
+set -euo pipefail
+
+PACKAGES=(
+  git   # the repository itself, and `duplicates`/hooks
+  ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present (${PACKAGES[*]})"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// `npm test`: every test tier that exists, in order, then one closing line
+// "N passed, N failed" that counts the unit/integration tests and the simulation as one.
+//   1. unit + integration (vitest)
+//   2. convergence simulation, fixed seed, 200 runs (tests/sim)
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+
+const results = 'tests/.results';
+mkdirSync(results, { recursive: true });
+let passed = 0;
+let failed = 0;
+
+const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`], {
+  stdio: 'inherit',
+});
+try {
+  const report = JSON.parse(readFileSync(`${results}/vitest.json`, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests + (report.numTotalTests === 0 ? 1 : 0);
+} catch {
+  failed += 1; // no report: vitest itself failed
+}
+if (vitest.status !== 0 && failed === 0) failed += 1;
+
+const sim = spawnSync('node', ['--import', 'tsx', 'tests/sim/run.ts', '--seed', process.env.SIM_SEED ?? '20261122', '--runs', process.env.SIM_RUNS ?? '200'], {
+  stdio: 'inherit',
+});
+if (sim.status === 0) passed += 1;
+else failed += 1;
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
