@@ -43,7 +43,9 @@ export function formatIssues(error: z.ZodError, prefix?: string): string {
   return error.issues
     .map((i) => {
       const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-      return path ? `${path}: ${i.message}` : i.message;
+      // zod reports unknown keys on the parent; name them, so a typo is easy to find.
+      const keys = 'keys' in i && Array.isArray(i.keys) ? ` (${i.keys.join(', ')})` : '';
+      return path ? `${path}: ${i.message}${keys}` : `${i.message}${keys}`;
     })
     .join('; ');
 }

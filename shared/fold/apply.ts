@@ -8,7 +8,7 @@
 import { hlcWall } from '../clock/hlc';
 import { eventId } from '../clock/origin';
 import { CONFIG_KINDS, type PriorityClass } from '../config/schemas';
-import type { HallEvent } from '../events/envelope';
+import { formatIssues, type HallEvent } from '../events/envelope';
 import type { PayloadOf } from '../events/payloads';
 import { RECTIFY_WITHIN_MS, isBadRating } from '../ratings/levels';
 import { zonedTimeToUtc } from '../schedule/zone';
@@ -512,10 +512,15 @@ function configure(s: HallState, e: HallEvent<'config.changed'>): void {
   }
   const parsed = CONFIG_KINDS[kind].safeParse(value);
   if (!parsed.success) {
-    note(s, e, 'config-invalid', `${kind}/${id}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    note(s, e, 'config-invalid', `${kind}/${id}: ${formatIssues(parsed.error)}`);
     return;
   }
   const v = parsed.data;
+  if ('id' in v && v.id !== id) {
+    // The key and the value must agree, or two keys could describe one service.
+    note(s, e, 'config-id-mismatch', `${kind}/${id} holds id ${String(v.id)}`);
+    return;
+  }
   switch (kind) {
     case 'service':
       c.services.set(id, v as typeof c.services extends Map<string, infer S> ? S : never);

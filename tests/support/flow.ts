@@ -22,9 +22,8 @@ export function card(birthDate: string, name = '张三', sequence = '123'): Pers
 }
 
 /**
- * The terminals of the test hall do not hear each other's clocks, so two events in the same
- * millisecond could fold out of the order they happened in. This view of the hall moves the
- * virtual clock one second before each action.
+ * A view of the hall that moves the virtual clock one second before each action, so a test
+ * reads like a morning at the hall: every step has its own moment and durations are non-zero.
  */
 export function stepped(h: TestHall): TestHall {
   return {

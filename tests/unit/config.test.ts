@@ -171,3 +171,18 @@ describe('configuration changes', () => {
     });
   });
 });
+
+describe('configuration keys', () => {
+  it('a value whose id disagrees with its key is refused, so one service never has two keys', () => {
+    const h = makeHall();
+    h.emit(h.admin, 'config.changed', { kind: 'service', id: 'hukou', value: { id: 'other', prefix: 'X', name: { zh: '其他', en: 'Other' } } });
+    expect(h.fold.state.config.services.get('hukou')?.prefix).toBe('A');
+    expect(h.fold.state.notes.at(-1)).toMatchObject({ code: 'config-id-mismatch' });
+  });
+
+  it('an unknown schedule key is named in the note', () => {
+    const h = makeHall();
+    h.emit(h.admin, 'config.changed', { kind: 'schedule', id: 'hall', value: { holiday: ['2026-12-01'] } });
+    expect(h.fold.state.notes.at(-1)?.detail).toMatch(/holiday/);
+  });
+});
