@@ -10,3 +10,4 @@ export * from './estimate';
 export * from './schedule';
 export * from './identity';
 export * from './actions';
+export * from './sync';
