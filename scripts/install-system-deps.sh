@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # System packages hallq's tests and tools need, installed from Debian's archive.
 # Used by .ci/run and by developers on a fresh machine (as root, or with sudo).
-# Each later tier adds its packages here, and only here:
-#   chromium + fonts-noto-cjk (browser tests), postgresql (server tests), socat (serial devices).
+# Each tier adds its packages here, and only here (chromium + fonts-noto-cjk come with the
+# browser tests, socat with the serial devices).
 set -euo pipefail
 
 PACKAGES=(
   git   # the repository itself, and `duplicates`/hooks
   ca-certificates
+  postgresql   # the central server's database; the server tests run on it as well as PGlite
 )
 
 missing=()

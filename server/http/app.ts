@@ -1,0 +1,100 @@
+/**
+ * The hall server: HTTP + WebSocket on Fastify, over one Db. Holds no state of its own beyond
+ * connections and caches refreshed from the database, so several instances can share one
+ * PostgreSQL.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { Db } from '../db/db';
+import { migrate } from '../db/migrations';
+import { LiveHub } from '../live/liveHub';
+import { HallCache } from '../store/halls';
+import { ServerAuthor } from '../store/serverAuthor';
+import type { ServerContext } from './context';
+import { RequestError } from './errors';
+import { configRoutes } from './routes/config';
+import { coordinatorRoutes } from './routes/coordinator';
+import { syncRoutes } from './routes/sync';
+import { terminalRoutes } from './routes/terminals';
+
+export interface ServerOptions {
+  db: Db;
+  /** Names this server's own events' origin: 'srv' (central) or 'hub'. */
+  serverId?: string;
+  /** This server is a hall's hub (it coordinates numbers and calls for its hall). */
+  isHub?: boolean;
+  now?: () => number;
+  logger?: boolean | { level: string };
+}
+
+export interface HallServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  /** Stop taking requests, finish the ones in flight (every acknowledged event is committed). */
+  close(): Promise<void>;
+}
+
+export const BODY_LIMIT = 4 * 1024 * 1024;
+
+export async function buildServer(opts: ServerOptions): Promise<HallServer> {
+  const now = opts.now ?? Date.now;
+  await migrate(opts.db);
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    // Behind a hall's reverse proxy the client address comes from X-Forwarded-For.
+    trustProxy: true,
+  });
+  const live = new LiveHub(opts.db, (err) => app.log.error({ err }, 'live delivery failed'));
+  const ctx: ServerContext = {
+    db: opts.db,
+    cache: new HallCache(),
+    live,
+    author: new ServerAuthor(opts.db, opts.serverId ?? 'srv', now),
+    now,
+    isHub: opts.isHub ?? false,
+  };
+
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  app.setErrorHandler((err: FastifyError | RequestError, req, reply) => {
+    if (err instanceof RequestError) {
+      return reply.status(err.status).send({ error: err.code, message: err.message, ...(err.messageZh ? { messageZh: err.messageZh } : {}) });
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 500) {
+      const code =
+        err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+          ? 'bad-json'
+          : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? 'too-large'
+            : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+              ? 'bad-content-type'
+              : 'bad-request';
+      const message =
+        code === 'bad-json' ? `the body is not valid JSON: ${err.message}` : code === 'too-large' ? `the body is larger than ${BODY_LIMIT} bytes` : err.message;
+      return reply.status(status).send({ error: code, message, messageZh: '请求格式不正确' });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: 'server-error', message: 'the server failed; nothing was stored, try again', messageZh: '服务器错误，请重试' });
+  });
+
+  app.get('/health', async () => {
+    await opts.db.query('SELECT 1');
+    return { ok: true, db: opts.db.kind, live: live.connections(), now: now() };
+  });
+  syncRoutes(app, ctx);
+  terminalRoutes(app, ctx);
+  coordinatorRoutes(app, ctx);
+  configRoutes(app, ctx);
+
+  await live.start();
+  await app.ready();
+  return {
+    app,
+    ctx,
+    async close() {
+      await live.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** Push, pull after a serverSeq checkpoint, and the live socket. */
+import type { FastifyInstance } from 'fastify';
+import { MAX_PUSH_EVENTS, PullQuerySchema, PushRequestSchema } from '../../../shared/sync/protocol';
+import { authenticate } from '../../store/terminals';
+import { ingest, pull } from '../../store/events';
+import { bearer, parse, principal, type ServerContext } from '../context';
+import { RequestError, refuse } from '../errors';
+
+export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/api/sync/push', async (req) => {
+    const who = await principal(ctx, req);
+    const body = req.body as { events?: unknown } | null;
+    if (body && Array.isArray(body.events) && body.events.length > MAX_PUSH_EVENTS) {
+      refuse(413, 'too-many-events', `a push carries at most ${MAX_PUSH_EVENTS} events; this one has ${body.events.length}`, `每次最多提交 ${MAX_PUSH_EVENTS} 条事件`);
+    }
+    const { events } = parse(PushRequestSchema, req.body);
+    const r = await ingest(ctx.db, who, events, ctx.now());
+    return { accepted: r.accepted, duplicates: r.duplicates, held: r.held, serverSeq: r.serverSeq, now: ctx.now() };
+  });
+
+  app.get('/api/sync/pull', async (req) => {
+    const who = await principal(ctx, req);
+    const { after, limit } = parse(PullQuerySchema, req.query, 'query');
+    const page = await pull(ctx.db, who.hall, after, limit);
+    return { ...page, now: ctx.now() };
+  });
+
+  app.get('/api/sync/live', { websocket: true }, async (socket, req) => {
+    let who;
+    try {
+      who = await authenticate(ctx.db, bearer(req), ctx.now());
+    } catch (err) {
+      const e = err instanceof RequestError ? err : new RequestError(401, 'bad-token', 'not authenticated');
+      socket.send(JSON.stringify({ t: 'error', error: e.code, message: e.message }));
+      socket.close(4001, e.code);
+      return;
+    }
+    const hall = who.hall;
+    const live = { send: (d: string) => socket.send(d), close: (c?: number, r?: string) => socket.close(c, r), terminalId: who.terminalId };
+    socket.on('close', () => ctx.live.leave(hall, live));
+    const serverSeq = await ctx.live.join(hall, live);
+    socket.send(JSON.stringify({ t: 'hello', serverSeq, now: ctx.now() }));
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * Live delivery: every instance LISTENs for "new events in hall H" and sends them to the
+ * sockets of H it holds, so a call reaches every display whichever instance it is connected
+ * to. Per hall, fetches are coalesced: one query in flight, re-run if more arrived meanwhile.
+ */
+import type { Db } from '../db/db';
+import { EVENTS_CHANNEL, pull } from '../store/events';
+
+export interface LiveSocket {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  readonly terminalId: string;
+}
+
+interface HallRoom {
+  sockets: Set<LiveSocket>;
+  lastSent: number;
+  fetching: boolean;
+  again: boolean;
+}
+
+export class LiveHub {
+  private readonly rooms = new Map<string, HallRoom>();
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(EVENTS_CHANNEL, (hall) => this.wake(hall));
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    for (const room of this.rooms.values()) for (const s of room.sockets) s.close(1001, 'server shutting down');
+    this.rooms.clear();
+  }
+
+  /** Register a socket; returns the serverSeq it starts after (sent in the hello). */
+  async join(hall: string, socket: LiveSocket): Promise<number> {
+    let room = this.rooms.get(hall);
+    if (!room) {
+      const top = await this.db.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [hall]);
+      room = this.rooms.get(hall) ?? { sockets: new Set(), lastSent: Number(top.rows[0]?.s ?? 0), fetching: false, again: false };
+      this.rooms.set(hall, room);
+    }
+    room.sockets.add(socket);
+    return room.lastSent;
+  }
+
+  leave(hall: string, socket: LiveSocket): void {
+    const room = this.rooms.get(hall);
+    if (!room) return;
+    room.sockets.delete(socket);
+    if (room.sockets.size === 0 && !room.fetching) this.rooms.delete(hall);
+  }
+
+  /** A revoked terminal loses its live connection at once. */
+  kick(hall: string, terminalId: string): void {
+    for (const s of this.rooms.get(hall)?.sockets ?? []) if (s.terminalId === terminalId) s.close(4001, 'token revoked');
+  }
+
+  connections(): number {
+    let n = 0;
+    for (const r of this.rooms.values()) n += r.sockets.size;
+    return n;
+  }
+
+  private wake(hall: string): void {
+    const room = this.rooms.get(hall);
+    if (!room) return;
+    if (room.fetching) {
+      room.again = true;
+      return;
+    }
+    room.fetching = true;
+    void this.drain(hall, room);
+  }
+
+  private async drain(hall: string, room: HallRoom): Promise<void> {
+    try {
+      do {
+        room.again = false;
+        let more = true;
+        while (more) {
+          const page = await pull(this.db, hall, room.lastSent, 500);
+          more = page.more;
+          if (!page.events.length) break;
+          room.lastSent = page.last;
+          const msg = JSON.stringify({ t: 'events', events: page.events });
+          for (const s of room.sockets) {
+            try {
+              s.send(msg);
+            } catch (err) {
+              this.onError(err);
+            }
+          }
+        }
+      } while (room.again);
+    } catch (err) {
+      this.onError(err);
+    } finally {
+      room.fetching = false;
+      if (room.sockets.size === 0) this.rooms.delete(hall);
+    }
+  }
+}

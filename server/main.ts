@@ -1,0 +1,54 @@
+/**
+ * `node --import tsx server/main.ts`: the central server (DATABASE_URL set) or an embedded hub
+ * (PGlite in HALLQ_DATA_DIR). Configuration comes from the environment, validated.
+ */
+import { z } from 'zod';
+import { openPostgres } from './db/postgres';
+import { openPglite } from './db/pglite';
+import { buildServer } from './http/app';
+import { ensureAdmin, newToken } from './store/terminals';
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  HALLQ_DATA_DIR: z.string().optional(),
+  HALLQ_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HALLQ_HOST: z.string().default('127.0.0.1'),
+  HALLQ_HALL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/).default('demo-hall'),
+  HALLQ_ADMIN_TOKEN: z.string().min(24).optional(),
+  HALLQ_ROLE: z.enum(['central', 'hub']).default('central'),
+  HALLQ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export async function main(): Promise<void> {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(`hallq server: bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    process.exit(2);
+  }
+  const env = parsed.data;
+  const db = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL) : await openPglite(env.HALLQ_DATA_DIR);
+  const server = await buildServer({
+    db,
+    serverId: env.HALLQ_ROLE === 'hub' ? 'hub' : 'srv',
+    isHub: env.HALLQ_ROLE === 'hub',
+    logger: { level: env.HALLQ_LOG_LEVEL },
+  });
+  const adminToken = env.HALLQ_ADMIN_TOKEN ?? newToken();
+  await ensureAdmin(db, env.HALLQ_HALL, adminToken, Date.now());
+  if (!env.HALLQ_ADMIN_TOKEN) server.app.log.warn({ hall: env.HALLQ_HALL, adminToken }, 'no HALLQ_ADMIN_TOKEN set: generated an admin token for this run');
+  await server.app.listen({ port: env.HALLQ_PORT, host: env.HALLQ_HOST });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    server.app.log.info({ signal }, 'shutting down: finishing requests in flight');
+    await server.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

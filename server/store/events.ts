@@ -1,0 +1,178 @@
+/**
+ * The server's event log: idempotent ingest on (origin, seq), paged reads by serverSeq.
+ *
+ * serverSeq comes from one sequence for all halls; ingest holds the hall's advisory lock until
+ * commit, so inside a hall serverSeqs become visible in order and a pull never skips one.
+ */
+import { parseOrigin } from '../../shared/clock/origin';
+import { hlcWall } from '../../shared/clock/hlc';
+import { parseEvent, type HallEvent } from '../../shared/events/envelope';
+import { MAX_FUTURE_MS, type Role } from '../../shared/sync/protocol';
+import { mayAuthor } from '../../shared/sync/permissions';
+import { lockHall, type Db, type Queryable } from '../db/db';
+import { RequestError, refuse } from '../http/errors';
+import { stableStringify } from './stable';
+
+export const EVENTS_CHANNEL = 'hallq_events';
+
+/** Who is pushing, from their token. */
+export interface Principal {
+  hall: string;
+  terminalId: string;
+  role: Role;
+  windowId?: string;
+  epoch: number;
+}
+
+export interface StoredEvent {
+  s: number;
+  e: HallEvent;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  held: Record<string, number>;
+  serverSeq: number;
+  inserted: StoredEvent[];
+}
+
+/** Check one event against who sent it. Throws a RequestError naming the event. */
+export function admit(raw: unknown, who: Principal, now: number, index: number): HallEvent {
+  const parsed = parseEvent(raw);
+  if (!parsed.ok) refuse(400, 'invalid-event', `event ${index}: ${parsed.error}`, `第 ${index} 条事件格式不正确`);
+  const e = (parsed as { ok: true; event: HallEvent }).event;
+  const where = `event ${index} (${e.origin}:${e.seq} ${e.type})`;
+  if (e.hall !== who.hall) refuse(403, 'wrong-hall', `${where} belongs to hall ${e.hall}, not ${who.hall}`, '事件不属于本大厅');
+  if (who.role !== 'hub') {
+    const o = parseOrigin(e.origin);
+    if (o.terminalId !== who.terminalId || o.epoch !== who.epoch) {
+      refuse(403, 'not-your-origin', `${where} was not written by ${who.terminalId}~${who.epoch}`, '不能提交其他终端的事件');
+    }
+  }
+  if (!mayAuthor(who.role, e.type)) refuse(403, 'type-not-allowed', `${where}: a ${who.role} may not write ${e.type}`, '该终端无权提交此类事件');
+  if (hlcWall(e.hlc) > now + MAX_FUTURE_MS) {
+    refuse(422, 'clock-ahead', `${where} is dated ${Math.round((hlcWall(e.hlc) - now) / 1000)} s in the server's future; correct the terminal's clock`, '终端时钟超前，请校准时间');
+  }
+  const p = e.payload as { windowId?: string; channel?: string };
+  if ((who.role === 'counter' || who.role === 'evaluator') && p.windowId !== undefined && p.windowId !== who.windowId) {
+    refuse(403, 'other-window', `${where} is for window ${p.windowId}; this terminal serves ${who.windowId ?? 'no window'}`, '不能操作其他窗口');
+  }
+  if (e.type === 'ticket.issued') {
+    if (who.role === 'kiosk' && p.channel === 'assisted') refuse(403, 'channel-not-allowed', `${where}: a kiosk cannot issue assisted tickets`, '取号机不能代办取号');
+    if (who.role === 'counter' && p.channel !== 'assisted') refuse(403, 'channel-not-allowed', `${where}: a counter issues only assisted tickets`, '窗口只能代办取号');
+  }
+  return e;
+}
+
+export async function ingest(db: Db, who: Principal, raws: readonly unknown[], now: number): Promise<IngestResult> {
+  const events = raws.map((r, i) => admit(r, who, now, i));
+  const byOrigin = new Map<string, HallEvent[]>();
+  for (const e of events) {
+    let list = byOrigin.get(e.origin);
+    if (!list) byOrigin.set(e.origin, (list = []));
+    list.push(e);
+  }
+  for (const [origin, list] of byOrigin) {
+    list.sort((a, b) => a.seq - b.seq);
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]!.seq === list[i - 1]!.seq) {
+        if (stableStringify(list[i]) !== stableStringify(list[i - 1])) refuse(409, 'event-conflict', `${origin}:${list[i]!.seq} appears twice with different content`);
+      } else if (list[i]!.seq !== list[i - 1]!.seq + 1) {
+        refuse(409, 'seq-gap', `${origin}: seq ${list[i - 1]!.seq} is followed by ${list[i]!.seq} in the batch; events must be contiguous`, '事件序号不连续');
+      }
+    }
+  }
+  const result = await db.tx(async (q) => {
+    await lockHall(q, who.hall);
+    const origins = [...byOrigin.keys()];
+    const heldRows = await q.query<{ origin: string; held: number; hall: string }>('SELECT origin, held, hall FROM origins WHERE origin = ANY($1)', [origins]);
+    const held = new Map(heldRows.rows.map((r) => [r.origin, r]));
+    const fresh: HallEvent[] = [];
+    const replayed: HallEvent[] = [];
+    for (const [origin, list] of byOrigin) {
+      const h = held.get(origin);
+      if (h && h.hall !== who.hall) refuse(403, 'wrong-hall', `${origin} writes to hall ${h.hall}`);
+      const top = h?.held ?? 0;
+      let expect = top + 1;
+      for (const e of list) {
+        if (e.seq <= top) {
+          replayed.push(e);
+          continue;
+        }
+        if (fresh.length && fresh[fresh.length - 1]!.origin === origin && fresh[fresh.length - 1]!.seq === e.seq) continue;
+        if (e.seq !== expect) {
+          refuse(409, 'seq-gap', `${origin}: the server holds up to seq ${top}; next must be ${top + 1}, got ${e.seq}`, '事件序号不连续，请先补传之前的事件');
+        }
+        fresh.push(e);
+        expect += 1;
+      }
+    }
+    await checkReplays(q, replayed);
+    const inserted = await insertEvents(q, fresh);
+    const heldOut: Record<string, number> = {};
+    for (const [origin, list] of byOrigin) {
+      const top = Math.max(held.get(origin)?.held ?? 0, list[list.length - 1]!.seq);
+      heldOut[origin] = top;
+      if (top !== (held.get(origin)?.held ?? 0)) {
+        await q.query(
+          'INSERT INTO origins (origin, hall, held) VALUES ($1, $2, $3) ON CONFLICT (origin) DO UPDATE SET held = EXCLUDED.held',
+          [origin, who.hall, top],
+        );
+      }
+    }
+    if (inserted.length) await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, who.hall]);
+    const top = await q.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [who.hall]);
+    const dupes = new Set(replayed.map((e) => `${e.origin}:${e.seq}`)).size;
+    return { accepted: inserted.length, duplicates: dupes, held: heldOut, serverSeq: Number(top.rows[0]?.s ?? 0), inserted };
+  });
+  return result;
+}
+
+/** A retry of events already held is fine; the same origin:seq with other content is not. */
+async function checkReplays(q: Queryable, replayed: HallEvent[]): Promise<void> {
+  if (!replayed.length) return;
+  const rows = await q.query<{ origin: string; seq: number; body: unknown }>(
+    'SELECT origin, seq, body FROM events WHERE (origin, seq) IN (SELECT * FROM unnest($1::text[], $2::int[]))',
+    [replayed.map((e) => e.origin), replayed.map((e) => e.seq)],
+  );
+  const stored = new Map(rows.rows.map((r) => [`${r.origin}:${r.seq}`, r.body]));
+  for (const e of replayed) {
+    const s = stored.get(`${e.origin}:${e.seq}`);
+    if (s === undefined || stableStringify(s) !== stableStringify(e)) {
+      throw new RequestError(409, 'event-conflict', `${e.origin}:${e.seq} is already held with different content; nothing was stored`, '事件编号已被占用，内容不同');
+    }
+  }
+}
+
+export async function insertEvents(q: Queryable, events: readonly HallEvent[]): Promise<StoredEvent[]> {
+  if (!events.length) return [];
+  // One statement per batch: unnest keeps it to 6 parameters however large the batch.
+  const r = await q.query<{ s: number; origin: string; seq: number }>(
+    `INSERT INTO events (hall, origin, seq, hlc, type, body)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])
+     ORDER BY 4, 2, 3
+     RETURNING server_seq AS s, origin, seq`,
+    [
+      events.map((e) => e.hall),
+      events.map((e) => e.origin),
+      events.map((e) => e.seq),
+      events.map((e) => e.hlc),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e)),
+    ],
+  );
+  const byKey = new Map(events.map((e) => [`${e.origin}:${e.seq}`, e]));
+  return r.rows.map((row) => ({ s: Number(row.s), e: byKey.get(`${row.origin}:${row.seq}`)! })).sort((a, b) => a.s - b.s);
+}
+
+export async function pull(db: Queryable, hall: string, after: number, limit: number): Promise<{ events: StoredEvent[]; last: number; more: boolean }> {
+  const r = await db.query<{ s: number; body: HallEvent }>(
+    'SELECT server_seq AS s, body FROM events WHERE hall = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3',
+    [hall, after, limit + 1],
+  );
+  const more = r.rows.length > limit;
+  const rows = more ? r.rows.slice(0, limit) : r.rows;
+  const events = rows.map((row) => ({ s: Number(row.s), e: row.body }));
+  return { events, last: events.length ? events[events.length - 1]!.s : after, more };
+}

@@ -1,0 +1,52 @@
+/**
+ * Each instance's cache of the halls it coordinates: a fold of today's events (and all
+ * configuration), caught up from the database by serverSeq before every use. The database is
+ * the only truth: the cache is refreshed under the hall's lock, so two instances agree.
+ */
+import { HallFold } from '../../shared/fold/fold';
+import { formatHlc } from '../../shared/clock/hlc';
+import type { HallEvent } from '../../shared/events/envelope';
+import { localDate } from '../../shared/schedule/zone';
+import type { Queryable } from '../db/db';
+
+const WINDOW_MS = 36 * 60 * 60 * 1000;
+
+interface Entry {
+  fold: HallFold;
+  last: number;
+  day: string;
+}
+
+export class HallCache {
+  private readonly halls = new Map<string, Entry>();
+
+  async get(q: Queryable, hall: string, now: number): Promise<HallFold> {
+    let entry = this.halls.get(hall);
+    if (entry && entry.day !== localDate(now, entry.fold.state.config.schedule.timeZone)) entry = undefined;
+    if (!entry) {
+      // Configuration of all time, everything else of the last day and a half.
+      const r = await q.query<{ s: number; body: HallEvent }>(
+        `SELECT server_seq AS s, body FROM events WHERE hall = $1 AND (type = 'config.changed' OR hlc >= $2) ORDER BY server_seq`,
+        [hall, formatHlc({ wall: now - WINDOW_MS, count: 0 })],
+      );
+      const fold = new HallFold(hall);
+      fold.addMany(r.rows.map((x) => x.body));
+      entry = { fold, last: r.rows.length ? Number(r.rows[r.rows.length - 1]!.s) : 0, day: localDate(now, fold.state.config.schedule.timeZone) };
+      this.halls.set(hall, entry);
+      return fold;
+    }
+    const r = await q.query<{ s: number; body: HallEvent }>('SELECT server_seq AS s, body FROM events WHERE hall = $1 AND server_seq > $2 ORDER BY server_seq', [
+      hall,
+      entry.last,
+    ]);
+    if (r.rows.length) {
+      entry.fold.addMany(r.rows.map((x) => x.body));
+      entry.last = Number(r.rows[r.rows.length - 1]!.s);
+    }
+    return entry.fold;
+  }
+
+  forget(hall: string): void {
+    this.halls.delete(hall);
+  }
+}
