@@ -24,9 +24,12 @@ export class HallCache {
     let entry = this.halls.get(hall);
     if (entry && entry.day !== localDate(now, entry.fold.state.config.schedule.timeZone)) entry = undefined;
     if (!entry) {
-      // Configuration of all time, everything else of the last day and a half.
+      // Configuration, appointments and notices of all time (a booking made last week is for
+      // today); everything else of the last day and a half.
       const r = await q.query<{ s: number; body: HallEvent }>(
-        `SELECT server_seq AS s, body FROM events WHERE hall = $1 AND (type = 'config.changed' OR hlc >= $2) ORDER BY server_seq`,
+        `SELECT server_seq AS s, body FROM events WHERE hall = $1
+           AND (type IN ('config.changed', 'appointment.booked', 'appointment.cancelled', 'notice.published', 'notice.withdrawn') OR hlc >= $2)
+         ORDER BY server_seq`,
         [hall, formatHlc({ wall: now - WINDOW_MS, count: 0 })],
       );
       const fold = new HallFold(hall);
