@@ -10,7 +10,8 @@ import { ensureAdmin, newToken } from './store/terminals';
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
-  HALLQ_DATA_DIR: z.string().optional(),
+  /** PGlite's directory when there is no DATABASE_URL; 'memory' keeps nothing. */
+  HALLQ_DATA_DIR: z.string().default('data/pglite'),
   HALLQ_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   HALLQ_HOST: z.string().default('127.0.0.1'),
   HALLQ_HALL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/).default('demo-hall'),
@@ -26,7 +27,9 @@ export async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
-  const db = env.DATABASE_URL ? await openPostgres(env.DATABASE_URL) : await openPglite(env.HALLQ_DATA_DIR);
+  const db = env.DATABASE_URL
+    ? await openPostgres(env.DATABASE_URL)
+    : await openPglite(env.HALLQ_DATA_DIR === 'memory' ? undefined : env.HALLQ_DATA_DIR);
   const server = await buildServer({
     db,
     serverId: env.HALLQ_ROLE === 'hub' ? 'hub' : 'srv',
