@@ -18,10 +18,28 @@ const EnvSchema = z.object({
   HALLQ_ADMIN_TOKEN: z.string().min(24).optional(),
   HALLQ_ROLE: z.enum(['central', 'hub']).default('central'),
   HALLQ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug']).default('info'),
+  // A hub's central server, and the token of a terminal of role 'hub' enrolled there for HALLQ_HALL.
+  HALLQ_UPSTREAM_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'the upstream is an http:// or https:// URL')
+    .optional(),
+  HALLQ_UPSTREAM_TOKEN: z.string().min(24, 'the upstream token is the one central gave the hub when it enrolled').optional(),
+});
+
+/** The settings that depend on each other: an upstream (both its variables) only for a hub. */
+const CheckedEnvSchema = EnvSchema.superRefine((env, ctx) => {
+  if (!env.HALLQ_UPSTREAM_URL !== !env.HALLQ_UPSTREAM_TOKEN) {
+    const missing = env.HALLQ_UPSTREAM_URL ? 'HALLQ_UPSTREAM_TOKEN' : 'HALLQ_UPSTREAM_URL';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set both HALLQ_UPSTREAM_URL and HALLQ_UPSTREAM_TOKEN, or neither' });
+  }
+  if (env.HALLQ_UPSTREAM_URL && env.HALLQ_ROLE !== 'hub') {
+    ctx.addIssue({ code: 'custom', path: ['HALLQ_ROLE'], message: 'only a hub (HALLQ_ROLE=hub) has an upstream' });
+  }
 });
 
 export async function main(): Promise<void> {
-  const parsed = EnvSchema.safeParse(process.env);
+  const parsed = CheckedEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     console.error(`hallq server: bad configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     process.exit(2);
@@ -34,10 +52,12 @@ export async function main(): Promise<void> {
     db,
     serverId: env.HALLQ_ROLE === 'hub' ? 'hub' : 'srv',
     isHub: env.HALLQ_ROLE === 'hub',
+    ...(env.HALLQ_UPSTREAM_URL && env.HALLQ_UPSTREAM_TOKEN ? { upstream: { url: env.HALLQ_UPSTREAM_URL, token: env.HALLQ_UPSTREAM_TOKEN, hall: env.HALLQ_HALL } } : {}),
     logger: { level: env.HALLQ_LOG_LEVEL },
   });
   const adminToken = env.HALLQ_ADMIN_TOKEN ?? newToken();
   await ensureAdmin(db, env.HALLQ_HALL, adminToken, Date.now());
+  if (env.HALLQ_ROLE === 'hub' && !server.upstream) server.app.log.warn({ hall: env.HALLQ_HALL }, 'hub without HALLQ_UPSTREAM_URL: this hall is not replicated to a central server');
   if (!env.HALLQ_ADMIN_TOKEN) server.app.log.warn({ hall: env.HALLQ_HALL, adminToken }, 'no HALLQ_ADMIN_TOKEN set: generated an admin token for this run');
   await server.app.listen({ port: env.HALLQ_PORT, host: env.HALLQ_HOST });
 

@@ -68,6 +68,66 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'upstream checkpoint (hub)',
+    sql: `
+      -- A hub's position in its upstream's log: the upstream serverSeq it has pulled up to.
+      -- Per upstream URL: another central server numbers its log differently.
+      CREATE TABLE upstream_checkpoints (
+        upstream TEXT NOT NULL,
+        hall TEXT NOT NULL,
+        pulled_after BIGINT NOT NULL,
+        -- What the upstream is known to hold per origin (a lower bound): the push's starting point.
+        upstream_held JSONB NOT NULL DEFAULT '{}',
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (upstream, hall)
+      );
+    `,
+  },
+  {
+    id: 3,
+    name: 'appointment and ticket-token lookups, SMS subscriptions and outbox',
+    sql: `
+      -- Appointments are booked days ahead, beyond the hall cache's window: look them up by day
+      -- and by id (bookings, cancellations and the check-in tickets that name them).
+      CREATE INDEX events_appointment_day ON events (hall, (body->'payload'->>'day')) WHERE type = 'appointment.booked';
+      CREATE INDEX events_appointment_id ON events (hall, (body->'payload'->>'appointmentId'))
+        WHERE (body->'payload'->>'appointmentId') IS NOT NULL;
+      -- The progress page: token (the capability in the ticket's QR) -> ticket, without a scan.
+      CREATE INDEX events_ticket_token ON events ((body->'payload'->>'token')) WHERE type = 'ticket.issued';
+
+      -- A citizen's phone for SMS notices (R2). Server-side only, never in an event; one per ticket.
+      CREATE TABLE sms_subscriptions (
+        hall TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        -- Set once the ticket needs no more notices (called, finished, gone).
+        closed_at BIGINT,
+        PRIMARY KEY (hall, ticket_id)
+      );
+      CREATE INDEX sms_subscriptions_open ON sms_subscriptions (hall) WHERE closed_at IS NULL;
+
+      CREATE TABLE sms_outbox (
+        id BIGSERIAL PRIMARY KEY,
+        hall TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('near', 'called')),
+        phone TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        sent_at BIGINT,
+        error TEXT,
+        -- At most one notice of each kind per ticket, however many instances enqueue.
+        UNIQUE (hall, ticket_id, kind)
+      );
+      CREATE INDEX sms_outbox_due ON sms_outbox (next_attempt_at) WHERE status = 'pending';
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -10,10 +10,14 @@ import { migrate } from '../db/migrations';
 import { LiveHub } from '../live/liveHub';
 import { HallCache } from '../store/halls';
 import { ServerAuthor } from '../store/serverAuthor';
+import { startSms } from '../sms/service';
+import { UpstreamLink, type UpstreamOptions } from '../upstream/link';
 import type { ServerContext } from './context';
 import { RequestError } from './errors';
+import { appointmentRoutes } from './routes/appointments';
 import { configRoutes } from './routes/config';
 import { coordinatorRoutes } from './routes/coordinator';
+import { progressRoutes } from './routes/progress';
 import { syncRoutes } from './routes/sync';
 import { terminalRoutes } from './routes/terminals';
 
@@ -23,6 +27,8 @@ export interface ServerOptions {
   serverId?: string;
   /** This server is a hall's hub (it coordinates numbers and calls for its hall). */
   isHub?: boolean;
+  /** A hub's link to the central server: replicate its hall both ways (needs isHub). */
+  upstream?: UpstreamOptions;
   now?: () => number;
   logger?: boolean | { level: string };
 }
@@ -30,6 +36,8 @@ export interface ServerOptions {
 export interface HallServer {
   app: FastifyInstance;
   ctx: ServerContext;
+  /** The hub's link to central, when it has one. */
+  upstream?: UpstreamLink;
   /** Stop taking requests, finish the ones in flight (every acknowledged event is committed). */
   close(): Promise<void>;
 }
@@ -38,6 +46,9 @@ export const BODY_LIMIT = 4 * 1024 * 1024;
 
 export async function buildServer(opts: ServerOptions): Promise<HallServer> {
   const now = opts.now ?? Date.now;
+  // A hub's own events must never share central's origin for the hall.
+  const serverId = opts.serverId ?? (opts.isHub ? 'hub' : 'srv');
+  if (opts.upstream && !opts.isHub) throw new Error('a server with an upstream is a hall hub: set isHub');
   await migrate(opts.db);
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -50,10 +61,11 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
     db: opts.db,
     cache: new HallCache(),
     live,
-    author: new ServerAuthor(opts.db, opts.serverId ?? 'srv', now),
+    author: new ServerAuthor(opts.db, serverId, now),
     now,
     isHub: opts.isHub ?? false,
   };
+  const upstream = opts.upstream ? new UpstreamLink(opts.db, opts.upstream, { serverId, now, log: app.log }) : undefined;
 
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.setErrorHandler((err: FastifyError | RequestError, req, reply) => {
@@ -80,21 +92,42 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
 
   app.get('/health', async () => {
     await opts.db.query('SELECT 1');
-    return { ok: true, db: opts.db.kind, live: live.connections(), now: now() };
+    return { ok: true, db: opts.db.kind, live: live.connections(), now: now(), ...(upstream ? { upstream: upstream.status() } : {}) };
   });
   syncRoutes(app, ctx);
   terminalRoutes(app, ctx);
   coordinatorRoutes(app, ctx);
   configRoutes(app, ctx);
+  appointmentRoutes(app, ctx);
+  progressRoutes(app, ctx);
+  startSms(app, ctx);
+
+  let closing = false;
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   await live.start();
   await app.ready();
+  await upstream?.start();
   return {
     app,
     ctx,
+    ...(upstream ? { upstream } : {}),
     async close() {
+      await upstream?.stop();
       await live.stop();
-      await app.close();
+      // Requests in flight finish and are answered (every acknowledged event is committed), but
+      // their keep-alive connections would then hold the close open until the client drops
+      // them: answer with Connection: close, and reap connections as soon as they are idle.
+      closing = true;
+      const closed = app.close();
+      const reap = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await closed;
+      } finally {
+        clearInterval(reap);
+      }
     },
   };
 }

@@ -51,7 +51,9 @@ export function admit(raw: unknown, who: Principal, now: number, index: number):
     }
   }
   if (!mayAuthor(who.role, e.type)) refuse(403, 'type-not-allowed', `${where}: a ${who.role} may not write ${e.type}`, '该终端无权提交此类事件');
-  if (hlcWall(e.hlc) > now + MAX_FUTURE_MS) {
+  // A hub relays events its own clock already admitted: refusing them here for a skew between
+  // the two servers would stall the hall's replication, so the check is the first server's.
+  if (who.role !== 'hub' && hlcWall(e.hlc) > now + MAX_FUTURE_MS) {
     refuse(422, 'clock-ahead', `${where} is dated ${Math.round((hlcWall(e.hlc) - now) / 1000)} s in the server's future; correct the terminal's clock`, '终端时钟超前，请校准时间');
   }
   const p = e.payload as { windowId?: string; channel?: string };
@@ -175,4 +177,12 @@ export async function pull(db: Queryable, hall: string, after: number, limit: nu
   const rows = more ? r.rows.slice(0, limit) : r.rows;
   const events = rows.map((row) => ({ s: Number(row.s), e: row.body }));
   return { events, last: events.length ? events[events.length - 1]!.s : after, more };
+}
+
+/** The version vector of a hall: the highest contiguous seq held per origin. */
+export async function heldVector(q: Queryable, hall: string): Promise<Record<string, number>> {
+  const r = await q.query<{ origin: string; held: number }>('SELECT origin, held FROM origins WHERE hall = $1', [hall]);
+  const out: Record<string, number> = {};
+  for (const row of r.rows) out[row.origin] = Number(row.held);
+  return out;
 }

@@ -44,6 +44,10 @@ export const PullResponseSchema = z.object({
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
+/** GET /api/sync/held: the hall's version vector, the highest contiguous seq held per origin. */
+export const HeldResponseSchema = z.record(z.string(), z.number().int().nonnegative());
+export type HeldResponse = z.infer<typeof HeldResponseSchema>;
+
 export const NumberRequestSchema = z.object({ serviceId: IdSchema });
 export const NumberResponseSchema = z.object({ day: z.string(), prefix: z.string(), seq: z.number().int().positive() });
 export type NumberResponse = z.infer<typeof NumberResponseSchema>;

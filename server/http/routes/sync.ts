@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_PUSH_EVENTS, PullQuerySchema, PushRequestSchema } from '../../../shared/sync/protocol';
 import { authenticate } from '../../store/terminals';
-import { ingest, pull } from '../../store/events';
+import { heldVector, ingest, pull } from '../../store/events';
 import { bearer, parse, principal, type ServerContext } from '../context';
 import { RequestError, refuse } from '../errors';
 
@@ -23,6 +23,12 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { after, limit } = parse(PullQuerySchema, req.query, 'query');
     const page = await pull(ctx.db, who.hall, after, limit);
     return { ...page, now: ctx.now() };
+  });
+
+  // The hall's version vector { origin: held }: what a hub (or a terminal) still has to push.
+  app.get('/api/sync/held', async (req) => {
+    const who = await principal(ctx, req);
+    return heldVector(ctx.db, who.hall);
   });
 
   app.get('/api/sync/live', { websocket: true }, async (socket, req) => {

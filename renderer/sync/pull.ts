@@ -1,0 +1,54 @@
+/**
+ * Pulling: pages of the hall's events after this upstream's checkpoint, until the server says
+ * there is no more. The checkpoint is the server's `serverSeq` (`last` of each page), stored in
+ * the same transaction as the page's events; never a client timestamp.
+ */
+import { parseEvent, type HallEvent } from '../../shared/events/envelope';
+import { MAX_PULL_EVENTS } from '../../shared/sync/protocol';
+import type { TerminalDatabase } from '../db/database';
+import type { LocalLog } from './local';
+import type { SyncTransport } from './transport';
+
+export interface PullDeps {
+  db: TerminalDatabase;
+  local: LocalLog;
+  transport: SyncTransport;
+  limit?: number;
+  /** An event in a page that does not parse: skipped (the checkpoint still moves past it). */
+  onInvalid?: (serverSeq: number, error: string) => void;
+}
+
+export interface PullOutcome {
+  pages: number;
+  fresh: number;
+  /** The checkpoint reached. */
+  last: number;
+}
+
+export async function pullAll(deps: PullDeps, upstream: string): Promise<PullOutcome> {
+  const limit = Math.min(deps.limit ?? 500, MAX_PULL_EVENTS);
+  let after = await deps.db.checkpoint(upstream);
+  let pages = 0;
+  let fresh = 0;
+  for (;;) {
+    const page = await deps.transport.pull(upstream, after, limit);
+    pages += 1;
+    const events = parseStored(page.events, deps.onInvalid);
+    const stored = await deps.local.receive(events, { upstream, serverSeq: page.last });
+    fresh += stored.length;
+    // A page that does not move forward would loop forever: stop and try again next round.
+    if (!page.more || page.last <= after) return { pages, fresh, last: Math.max(after, page.last) };
+    after = page.last;
+  }
+}
+
+/** The events of a page or a live message that parse; the others are reported and skipped. */
+export function parseStored(stored: ReadonlyArray<{ s: number; e: unknown }>, onInvalid?: (serverSeq: number, error: string) => void): HallEvent[] {
+  const out: HallEvent[] = [];
+  for (const { s, e } of stored) {
+    const r = parseEvent(e);
+    if (r.ok) out.push(r.event);
+    else onInvalid?.(s, r.error);
+  }
+  return out;
+}
