@@ -15,7 +15,10 @@ export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Run `fn` in one transaction; rolled back if it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** LISTEN on a channel; returns the unlisten function. */
+  /**
+   * LISTEN on a channel; returns the unlisten function. After a lost connection the handler is
+   * called with RESYNC: notifications may have been missed, so look at everything.
+   */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
@@ -24,3 +27,6 @@ export interface Db extends Queryable {
 export async function lockHall(q: Queryable, hall: string): Promise<void> {
   await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['hallq:' + hall]);
 }
+
+/** The payload a listener gets when notifications may have been lost. */
+export const RESYNC = '*';

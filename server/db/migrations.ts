@@ -128,6 +128,26 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX sms_outbox_due ON sms_outbox (next_attempt_at) WHERE status = 'pending';
     `,
   },
+  {
+    id: 4,
+    name: 'refused events',
+    sql: `
+      -- An event the server refused for good (it can never be valid), at the head of its origin:
+      -- recorded here, and the origin's held moves past it, so one bad event never blocks the
+      -- terminal's later ones. The terminal keeps it in its quarantine; the admin sees it here.
+      CREATE TABLE refused_events (
+        origin TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        hall TEXT NOT NULL,
+        body JSONB NOT NULL,
+        status INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        refused_at BIGINT NOT NULL,
+        PRIMARY KEY (origin, seq)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable, Row } from './db';
+import { RESYNC, type Db, type Queryable, type Row } from './db';
 
 // serverSeq and counts are int8; they stay far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -11,7 +11,45 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   });
   await pool.query('SELECT 1');
   let listener: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  let closed = false;
   const handlers = new Map<string, Set<(p: string) => void>>();
+  // The LISTEN connection must outlive a database restart: on error or end, reconnect with
+  // backoff, LISTEN again, and tell every handler to resynchronise (notifications were missed).
+  const connectListener = (attempt = 0): Promise<pg.Client> => {
+    if (connecting) return connecting;
+    connecting = (async () => {
+      for (;;) {
+        const client = new pg.Client({ connectionString: url });
+        try {
+          await client.connect();
+          for (const channel of handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          client.on('notification', (n) => {
+            for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
+          });
+          const lost = () => {
+            if (listener !== client || closed) return;
+            listener = undefined;
+            void connectListener(1).then(() => {
+              for (const set of handlers.values()) for (const h of set) h(RESYNC);
+            });
+          };
+          client.on('error', lost);
+          client.on('end', lost);
+          listener = client;
+          return client;
+        } catch (err) {
+          await client.end().catch(() => {});
+          if (closed) throw err;
+          attempt += 1;
+          await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** attempt)));
+        }
+      }
+    })().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  };
   const query = async <R extends Row>(sql: string, params?: unknown[]) => {
     const r = await pool.query(sql, params as unknown[]);
     return { rows: r.rows as R[] };
@@ -46,25 +84,21 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       }
     },
     async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: url });
-        await listener.connect();
-        listener.on('notification', (n) => {
-          for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
-        });
-      }
       let set = handlers.get(channel);
-      if (!set) {
-        handlers.set(channel, (set = new Set()));
-        await listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      }
+      const fresh = !set;
+      if (!set) handlers.set(channel, (set = new Set()));
       set.add(onPayload);
+      const client = listener ?? (await connectListener());
+      if (fresh && client === listener) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
       return async () => {
         set.delete(onPayload);
       };
     },
     async close() {
-      await listener?.end().catch(() => {});
+      closed = true;
+      const l = listener;
+      listener = undefined;
+      await l?.end().catch(() => {});
       await pool.end();
     },
   };

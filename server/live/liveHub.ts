@@ -3,7 +3,7 @@
  * sockets of H it holds, so a call reaches every display whichever instance it is connected
  * to. Per hall, fetches are coalesced: one query in flight, re-run if more arrived meanwhile.
  */
-import type { Db } from '../db/db';
+import { RESYNC, type Db } from '../db/db';
 import { EVENTS_CHANNEL, pull } from '../store/events';
 
 export interface LiveSocket {
@@ -69,6 +69,10 @@ export class LiveHub {
   }
 
   private wake(hall: string): void {
+    if (hall === RESYNC) {
+      for (const h of this.rooms.keys()) this.wake(h);
+      return;
+    }
     const room = this.rooms.get(hall);
     if (!room) return;
     if (room.fetching) {

@@ -14,7 +14,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../db/db';
+import { RESYNC, type Db } from '../db/db';
 import type { ServerContext } from '../http/context';
 import type { HallCache } from '../store/halls';
 import { EVENTS_CHANNEL } from '../store/events';
@@ -115,6 +115,8 @@ export class SmsService {
   /** New events or a new subscription in a hall: check it shortly (coalesced). */
   wake(hall: string): void {
     if (this.stopped) return;
+    // Notifications were lost (the database connection dropped): sweep every hall.
+    if (hall === RESYNC) return this.kick(true);
     this.dirty.add(hall);
     if (this.soon) return;
     this.soon = setTimeout(() => {

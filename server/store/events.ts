@@ -4,9 +4,9 @@
  * serverSeq comes from one sequence for all halls; ingest holds the hall's advisory lock until
  * commit, so inside a hall serverSeqs become visible in order and a pull never skips one.
  */
-import { parseOrigin } from '../../shared/clock/origin';
+import { ORIGIN_PATTERN, parseOrigin } from '../../shared/clock/origin';
 import { hlcWall } from '../../shared/clock/hlc';
-import { parseEvent, type HallEvent } from '../../shared/events/envelope';
+import { EnvelopeHeaderSchema, parseEvent, type HallEvent } from '../../shared/events/envelope';
 import { MAX_FUTURE_MS, type Role } from '../../shared/sync/protocol';
 import { mayAuthor } from '../../shared/sync/permissions';
 import { lockHall, type Db, type Queryable } from '../db/db';
@@ -67,8 +67,18 @@ export function admit(raw: unknown, who: Principal, now: number, index: number):
   return e;
 }
 
+/** Refusals that no retry can cure: the event itself is wrong for this terminal. */
+const PERMANENT = new Set(['invalid-event', 'type-not-allowed', 'other-window', 'channel-not-allowed']);
+
 export async function ingest(db: Db, who: Principal, raws: readonly unknown[], now: number): Promise<IngestResult> {
-  const events = raws.map((r, i) => admit(r, who, now, i));
+  let events: HallEvent[];
+  try {
+    events = raws.map((r, i) => admit(r, who, now, i));
+  } catch (err) {
+    // A terminal isolates a bad event by pushing it alone; then it is recorded and skipped.
+    if (raws.length === 1 && err instanceof RequestError && PERMANENT.has(err.code)) await recordRefusal(db, who, raws[0], err, now);
+    throw err;
+  }
   const byOrigin = new Map<string, HallEvent[]>();
   for (const e of events) {
     let list = byOrigin.get(e.origin);
@@ -131,9 +141,39 @@ export async function ingest(db: Db, who: Principal, raws: readonly unknown[], n
   return result;
 }
 
+/**
+ * Record a permanently refused event that sits right after what its origin holds, and move the
+ * origin's held past it. Only the terminal's own events, and only at the head: never a gap.
+ */
+async function recordRefusal(db: Db, who: Principal, raw: unknown, err: RequestError, now: number): Promise<void> {
+  const head = EnvelopeHeaderSchema.safeParse(raw);
+  if (!head.success || head.data.hall !== who.hall) return;
+  const o = ORIGIN_PATTERN.test(head.data.origin) ? parseOrigin(head.data.origin) : undefined;
+  if (!o || o.terminalId !== who.terminalId || o.epoch !== who.epoch) return;
+  const { origin, seq } = head.data;
+  await db.tx(async (q) => {
+    await lockHall(q, who.hall);
+    const h = await q.query<{ held: number }>('SELECT held FROM origins WHERE origin = $1', [origin]);
+    if ((h.rows[0]?.held ?? 0) + 1 !== seq) return;
+    await q.query(
+      `INSERT INTO refused_events (origin, seq, hall, body, status, code, message, refused_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (origin, seq) DO NOTHING`,
+      [origin, seq, who.hall, JSON.stringify(raw), err.status, err.code, err.message, now],
+    );
+    await q.query('INSERT INTO origins (origin, hall, held) VALUES ($1, $2, $3) ON CONFLICT (origin) DO UPDATE SET held = EXCLUDED.held', [origin, who.hall, seq]);
+  });
+}
+
 /** A retry of events already held is fine; the same origin:seq with other content is not. */
 async function checkReplays(q: Queryable, replayed: HallEvent[]): Promise<void> {
   if (!replayed.length) return;
+  const refused = await q.query<{ origin: string; seq: number; status: number; code: string; message: string }>(
+    'SELECT origin, seq, status, code, message FROM refused_events WHERE (origin, seq) IN (SELECT * FROM unnest($1::text[], $2::int[]))',
+    [replayed.map((e) => e.origin), replayed.map((e) => e.seq)],
+  );
+  const r = refused.rows[0];
+  // The same refused event again gets the same answer (it was never stored).
+  if (r) throw new RequestError(r.status, r.code, `${r.origin}:${r.seq} was refused: ${r.message}`);
   const rows = await q.query<{ origin: string; seq: number; body: unknown }>(
     'SELECT origin, seq, body FROM events WHERE (origin, seq) IN (SELECT * FROM unnest($1::text[], $2::int[]))',
     [replayed.map((e) => e.origin), replayed.map((e) => e.seq)],

@@ -64,7 +64,11 @@ export async function enroll(q: Queryable, code: string, now: number) {
   if (!row) return refuse(401, 'bad-code', 'this enrollment code is not valid (or was already used)', '注册码无效或已使用');
   if ((row.code_expires_at ?? 0) < now) return refuse(401, 'code-expired', 'this enrollment code has expired; ask the admin for a new one', '注册码已过期，请向管理员重新获取');
   const token = newToken();
-  const epoch = row.epoch + 1;
+  // Past every epoch this hall has seen from the terminal, including ones this server only
+  // learned by replication (a rebuilt hub): a new install never writes under an old origin.
+  const seen = await q.query<{ origin: string }>(`SELECT origin FROM origins WHERE hall = $1 AND origin LIKE $2`, [row.hall, `${row.id}~%`]);
+  const highest = Math.max(row.epoch, ...seen.rows.map((r) => Number(r.origin.slice(row.id.length + 1)) || 0));
+  const epoch = highest + 1;
   await q.query(
     'UPDATE terminals SET token_hash = $1, epoch = $2, code_hash = NULL, code_expires_at = NULL, revoked_at = NULL, token_expires_at = NULL WHERE hall = $3 AND id = $4',
     [sha256(token), epoch, row.hall, row.id],

@@ -111,6 +111,31 @@ describe.each(DB_KINDS)('hall server on %s', (kind) => {
     ws.close();
   });
 
+  it('a re-enrolled terminal writes under an epoch past every one the hall has seen from it', async () => {
+    const first = await enrollTerminal(s, 'kiosk-5', 'kiosk');
+    // Events of a later epoch reached this server by replication (e.g. a hub rebuilt its database).
+    await tdb.db.query(`INSERT INTO origins (origin, hall, held) VALUES ('kiosk-5~7', $1, 3)`, [s.hall]);
+    const again = await enrollTerminal(s, 'kiosk-5', 'kiosk');
+    expect(again.epoch).toBe(8);
+    expect(first.epoch).toBeLessThan(again.epoch);
+  });
+
+  it("a refused event does not block the terminal's later events", async () => {
+    const c = await enrollTerminal(s, 'counter-5', 'counter', 'w1');
+    const t = new TestTerminal('counter-5', now, c.epoch);
+    const bad = t.emit('window.opened', { windowId: 'w2' }); // not this counter's window
+    const first = await call(s.url, 'POST', '/api/sync/push', { token: c.token, body: { events: [bad] } });
+    expect(first).toMatchObject({ status: 403, body: { error: 'other-window' } });
+    const next = t.emit('window.opened', { windowId: 'w1' });
+    const ok = await call(s.url, 'POST', '/api/sync/push', { token: c.token, body: { events: [next] } });
+    expect(ok.body).toMatchObject({ accepted: 1, held: { [next.origin]: next.seq } });
+    // The refused event stays refused, with the same answer, and was never stored.
+    const again = await call(s.url, 'POST', '/api/sync/push', { token: c.token, body: { events: [bad] } });
+    expect(again).toMatchObject({ status: 403, body: { error: 'other-window' } });
+    const stored = await tdb.db.query('SELECT 1 FROM events WHERE origin = $1 AND seq = $2', [bad.origin, bad.seq]);
+    expect(stored.rows).toHaveLength(0);
+  });
+
   describe('bad input gets a 4xx with a clear message, and nothing is stored', () => {
     const refused = async (r: Promise<{ status: number; body: any }>, status: number, error: string) => {
       const before = await count();
