@@ -428,6 +428,12 @@ export class SyncEngine {
   }
 
   private onLive(up: string, m: LiveMessage): void {
+    if (m.t === 'error') {
+      // The server refuses this terminal's socket (its token): the screens must say so.
+      this.authError = { code: m.error, message: m.message };
+      this.notify();
+      return;
+    }
     const at = this.o.now();
     this.contact(at);
     if (m.t === 'hello') {

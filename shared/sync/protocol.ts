@@ -80,6 +80,8 @@ export type EnrollResponse = z.infer<typeof EnrollResponseSchema>;
 export const LiveMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), serverSeq: z.number().int().nonnegative(), now: z.number() }),
   z.object({ t: z.literal('events'), events: z.array(StoredEventSchema) }),
+  /** Sent once before the server closes the socket (e.g. a revoked or unknown token). */
+  z.object({ t: z.literal('error'), error: z.string(), message: z.string() }),
 ]);
 export type LiveMessage = z.infer<typeof LiveMessageSchema>;
 
