@@ -95,11 +95,44 @@ export interface StoreResult {
   conflicts: HallEvent[];
 }
 
+/** A ticket as the screens list it (views.ts). */
+export interface TicketView {
+  id: string;
+  number: string;
+  serviceId: string;
+  day: string;
+  status: string;
+  priority: string;
+  windowId?: string;
+  issuedAt: number;
+  queuedAt: number;
+  calledAt?: number;
+  finishedAt?: number;
+  outcome?: string;
+  recalls: number;
+  rated: boolean;
+}
+
+/** A window as the board, the LED strip and the counter show it (views.ts). */
+export interface WindowView {
+  id: string;
+  label: string;
+  state: string;
+  pauseReason?: string;
+  staffId?: string;
+  currentTicketId?: string;
+  currentNumber?: string;
+  conflictNumber?: string;
+  conflictWonBy?: string;
+}
+
 export class TerminalDatabase extends Dexie {
   events!: Table<HallEvent, [string, number]>;
   outbox!: Table<OutboxRow, [string, number]>;
   meta!: Table<MetaRow, string>;
   quarantine!: Table<QuarantineRow, [string, number]>;
+  ticketsView!: Table<TicketView, string>;
+  windowsView!: Table<WindowView, string>;
 
   constructor(
     readonly terminalId: string,
@@ -111,6 +144,11 @@ export class TerminalDatabase extends Dexie {
       outbox: '[origin+seq]',
       meta: 'key',
       quarantine: '[origin+seq], at',
+    });
+    // Materialized views for the screens' live queries (views.ts).
+    this.version(2).stores({
+      ticketsView: 'id, [day+status], serviceId',
+      windowsView: 'id',
     });
   }
 

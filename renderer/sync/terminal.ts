@@ -3,6 +3,7 @@
  * screens call this once at start with the browser's objects; tests with fakes.
  */
 import { TerminalDatabase, requestPersistence, type DatabaseOptions } from '../db/database';
+import { ViewWriter } from '../db/views';
 import { Coordinator } from './coordinator';
 import { SyncEngine, type SyncEngineOptions } from './engine';
 import type { StoragePersistence } from './env';
@@ -23,6 +24,8 @@ export interface Terminal {
   local: LocalLog;
   engine: SyncEngine;
   coordinator: Coordinator;
+  /** Keeps the screens' tables (ticketsView, windowsView) in step with the fold. */
+  views: ViewWriter;
   persisted: boolean;
   close(): Promise<void>;
 }
@@ -35,14 +38,33 @@ export async function openTerminal(o: OpenTerminalOptions): Promise<Terminal> {
   const local = await LocalLog.open({ db, now: o.now, ...(onDrift ? { onDrift } : {}) });
   const engine = new SyncEngine({ ...engineOptions, db, local });
   const coordinator = new Coordinator({ local, engine, ...(coordinatorTimeoutMs !== undefined ? { timeoutMs: coordinatorTimeoutMs } : {}) });
+  // The screens' tables follow the fold: one write after each burst of changes, by the leader.
+  const views = new ViewWriter(db);
+  await views.load();
+  let pending: Promise<unknown> | null = null;
+  const refresh = () => {
+    if (pending || !engine.isLeader) return;
+    pending = Promise.resolve()
+      .then(() => views.write(local.state, local.now()))
+      .catch((err: unknown) => o.onError?.(err, 'views'))
+      .finally(() => {
+        pending = null;
+      });
+  };
+  const stopViews = local.subscribe(refresh);
   await engine.start();
+  // A window that is not the leader never writes views (the leader's window does).
+  void engine.whenLeader().then(refresh);
   return {
     db,
     local,
     engine,
     coordinator,
     persisted,
+    views,
     async close() {
+      stopViews();
+      await pending;
       await engine.stop();
       db.close();
     },
