@@ -25,18 +25,12 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../shared/sync/protocol';
+import { ApiError } from '../../shared/sync/errors';
 import type { FetchLike, Timers } from './env';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly messageZh?: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
+/** The server refused: its status, code and messages (the protocol's ErrorBody). */
+export class HttpError extends ApiError {
+  override name = 'HttpError';
 }
 
 export class UnreachableError extends Error {

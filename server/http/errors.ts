@@ -1,14 +1,8 @@
-/** A refusal a client can act on: HTTP status, a code for programs, messages for people. */
-export class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly messageZh?: string,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
+import { ApiError } from '../../shared/sync/errors';
+
+/** A refusal the server answers with (status, code, messages in English and Chinese). */
+export class RequestError extends ApiError {
+  override name = 'RequestError';
 }
 
 export const refuse = (status: number, code: string, message: string, messageZh?: string): never => {
