@@ -2,13 +2,15 @@
 # System packages hallq's tests and tools need, installed from Debian's archive.
 # Used by .ci/run and by developers on a fresh machine (as root, or with sudo).
 # Each tier adds its packages here, and only here (chromium + fonts-noto-cjk come with the
-# browser tests, socat with the serial devices).
+# browser tests).
 set -euo pipefail
 
 PACKAGES=(
   git   # the repository itself, and `duplicates`/hooks
   ca-certificates
   postgresql   # the central server's database; the server tests run on it as well as PGlite
+  socat        # real pseudo-terminal pairs for the serial device tests and simulators
+  libusb-1.0-0 # node-hid's Linux build loads it (without it, HID devices report "missing")
 )
 
 missing=()

@@ -11,3 +11,4 @@ export * from './schedule';
 export * from './identity';
 export * from './actions';
 export * from './sync';
+export * from './devices';

@@ -157,7 +157,7 @@ export interface DayServiceStats {
   bad: number;
 }
 
-export interface DeviceHealth {
+export interface DeviceFaultState {
   terminal: string;
   device: string;
   ok: boolean;
@@ -199,7 +199,7 @@ export interface HallState {
   appointments: Map<string, AppointmentState>;
   rectifications: Map<string, RectificationItem>;
   notices: Map<string, { id: string; text: { zh: string; en: string }; from?: number; to?: number }>;
-  devices: Map<string, DeviceHealth>;
+  devices: Map<string, DeviceFaultState>;
   /** `${day}|${serviceId}` -> counters. */
   stats: Map<string, DayServiceStats>;
   /** Recent service durations (ms) per service, newest last, for the wait estimate. */

@@ -1,0 +1,125 @@
+/**
+ * The per-terminal device configuration file (devices.json), validated: a bad field is named
+ * in the error ("printer.transport.port: ..."), and the app keeps running without that device.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { formatIssues } from '../../shared/events/envelope';
+
+const Hex = z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'a hex number such as 0x1a86');
+
+/** Where a serial device is: a fixed path, or its USB identity (found again after re-plugging). */
+export const SerialPortSchema = z
+  .object({
+    path: z.string().min(1).optional(),
+    vendorId: Hex.optional(),
+    productId: Hex.optional(),
+    serialNumber: z.string().optional(),
+    baudRate: z.number().int().positive().default(9600),
+  })
+  .refine((p) => p.path !== undefined || p.vendorId !== undefined, 'give the port a path (/dev/ttyUSB0, COM3) or a vendorId/productId');
+export type SerialPortConfig = z.infer<typeof SerialPortSchema>;
+
+export const CardReaderSchema = z.object({
+  id: z.string().default('card-reader'),
+  port: SerialPortSchema,
+  /** How often to look for a card (DEVICES.md: about once a second). */
+  pollMs: z.number().int().min(200).max(10_000).default(1000),
+  /** Read the fingerprint variant of the text (0x30 0x10). */
+  withFingerprint: z.boolean().default(false),
+});
+
+export const PrinterSchema = z.object({
+  id: z.string().default('printer'),
+  transport: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('serial'), port: SerialPortSchema }),
+    z.object({ type: z.literal('file'), path: z.string().min(1) }),
+    z.object({ type: z.literal('tcp'), host: z.string().min(1), port: z.number().int().min(1).max(65535).default(9100) }),
+    z.object({ type: z.literal('spooler'), deviceName: z.string().min(1) }),
+  ]),
+  /** Paper width in dots per line: 384 (58 mm) or 576 (80 mm). */
+  widthDots: z.union([z.literal(384), z.literal(576)]).default(576),
+  statusTimeoutMs: z.number().int().min(100).max(10_000).default(1000),
+});
+
+export const ScannerSchema = z.discriminatedUnion('type', [
+  z.object({ id: z.string().default('scanner'), type: z.literal('hid-pos'), vendorId: Hex.optional(), productId: Hex.optional() }),
+  z.object({
+    id: z.string().default('scanner'),
+    type: z.literal('serial'),
+    port: SerialPortSchema,
+    /** A line ends with CR or CRLF; 'none' = the scanner sends no suffix (inter-byte timeout). */
+    suffix: z.enum(['cr', 'crlf', 'none']).default('cr'),
+    interByteMs: z.number().int().min(5).max(1000).default(50),
+  }),
+]);
+
+const KeyMap = z.record(z.string(), z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]));
+
+export const EvaluatorSchema = z.discriminatedUnion('type', [
+  /** One key-code byte per press over serial; keys are hex strings ("31" -> level). */
+  z.object({ id: z.string().default('evaluator'), type: z.literal('serial-key'), port: SerialPortSchema, keymap: KeyMap }),
+  /** RS-485 framed keypads: 01 addr key 07. */
+  z.object({ id: z.string().default('evaluator'), type: z.literal('rs485'), port: SerialPortSchema, address: z.number().int().min(0).max(255), keymap: KeyMap }),
+  /** A keypad that types like a keyboard (HID): keys are key names ("1", "F1"). */
+  z.object({ id: z.string().default('evaluator'), type: z.literal('hid-keyboard'), vendorId: Hex.optional(), productId: Hex.optional(), keymap: KeyMap }),
+]);
+
+/** A window LED strip's frame, described byte by byte (see DEVICES.md). */
+export const LedFrameSchema = z.object({
+  start: z.array(z.number().int().min(0).max(255)).max(8),
+  address: z.number().int().min(0).max(255).optional(),
+  encoding: z.enum(['gb2312', 'gbk', 'ascii']).default('gbk'),
+  checksum: z.enum(['none', 'sum', 'xor']).default('none'),
+  end: z.array(z.number().int().min(0).max(255)).max(8),
+  gapMs: z.number().int().min(0).max(5000).default(300),
+});
+
+export const LedSchema = z.object({
+  id: z.string().default('led'),
+  port: SerialPortSchema,
+  /** A built-in frame, or one described here. */
+  frame: z.union([z.enum(['plain-01-07', 'sum-3a-0a']), LedFrameSchema]),
+  address: z.number().int().min(0).max(255).default(1),
+});
+
+export const DevicesConfigSchema = z.object({
+  cardReader: CardReaderSchema.optional(),
+  printer: PrinterSchema.optional(),
+  scanners: z.array(ScannerSchema).default([]),
+  evaluator: EvaluatorSchema.optional(),
+  led: LedSchema.optional(),
+});
+export type DevicesConfig = z.infer<typeof DevicesConfigSchema>;
+
+export class DeviceConfigError extends Error {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(`device configuration ${file}: ${detail}`);
+    this.name = 'DeviceConfigError';
+  }
+}
+
+export function parseDevicesConfig(input: unknown, file = 'devices.json'): DevicesConfig {
+  const r = DevicesConfigSchema.safeParse(input);
+  if (!r.success) throw new DeviceConfigError(file, formatIssues(r.error));
+  return r.data;
+}
+
+export function loadDevicesConfig(file: string): DevicesConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DeviceConfigError(file, `cannot read it: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new DeviceConfigError(file, `not valid JSON: ${(err as Error).message}`);
+  }
+  return parseDevicesConfig(json, file);
+}
