@@ -2,7 +2,7 @@
 //   shared/    pure TypeScript: no DOM, Node or Electron; imports nothing above it.
 //   renderer/  browser code: shared/ only (no Node, no Electron, no server).
 //   server/    Node: shared/ only.
-//   electron/  Node + Electron: shared/ only; 'electron' itself only in electron/main/index.ts.
+//   electron/  Node + Electron: shared/ only; 'electron' at runtime only in the entry files.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -10,11 +10,14 @@ import globals from 'globals';
 
 // Bare module names (exact match), so a folder called events/ is not mistaken for Node's.
 const nodeBuiltins = ['node:*', ...builtinModules];
-const layer = (forbidden, message) => ({
-  'no-restricted-imports': [
+// `typeOk`: modules that may be imported as types only (Electron objects passed as arguments).
+const layer = (forbidden, message, typeOk = []) => ({
+  '@typescript-eslint/no-restricted-imports': [
     'error',
     {
-      paths: forbidden.filter((m) => !m.includes('*') && !m.includes('/')).map((name) => ({ name, message })),
+      paths: forbidden
+        .filter((m) => !m.includes('*') && !m.includes('/'))
+        .map((name) => ({ name, message, ...(typeOk.includes(name) ? { allowTypeImports: true } : {}) })),
       patterns: forbidden.filter((m) => m.includes('*') || m.includes('/')).map((group) => ({ group: [group], message })),
     },
   ],
@@ -53,8 +56,13 @@ export default tseslint.config(
     rules: layer(['**/electron/**', '**/renderer/**', 'electron'], 'server/ depends on shared/ only'),
   },
   {
+    // The entry files (main process, preload) are the only runtime importers of 'electron'.
     files: ['electron/**/*.ts'],
-    ignores: ['electron/main/index.ts'],
-    rules: layer(['**/renderer/**', '**/server/**', 'electron'], "only electron/main/index.ts imports 'electron' at runtime; others take Electron objects as arguments (import type is fine)"),
+    ignores: ['electron/main/index.ts', 'electron/preload/index.ts'],
+    rules: layer(
+      ['**/renderer/**', '**/server/**', 'electron'],
+      "only the entry files import 'electron' at runtime; others take Electron objects as arguments (import type is fine)",
+      ['electron'],
+    ),
   },
 );
