@@ -9,20 +9,23 @@ import { formatIssues } from '../../shared/events/envelope';
 const Hex = z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'a hex number such as 0x1a86');
 
 /** Where a serial device is: a fixed path, or its USB identity (found again after re-plugging). */
-export const SerialPortSchema = z
-  .object({
-    path: z.string().min(1).optional(),
-    vendorId: Hex.optional(),
-    productId: Hex.optional(),
-    serialNumber: z.string().optional(),
-    baudRate: z.number().int().positive().default(9600),
-  })
-  .refine((p) => p.path !== undefined || p.vendorId !== undefined, 'give the port a path (/dev/ttyUSB0, COM3) or a vendorId/productId');
+const serialPort = (defaultBaud: number) =>
+  z
+    .object({
+      path: z.string().min(1).optional(),
+      vendorId: Hex.optional(),
+      productId: Hex.optional(),
+      serialNumber: z.string().optional(),
+      baudRate: z.number().int().positive().default(defaultBaud),
+    })
+    .refine((p) => p.path !== undefined || p.vendorId !== undefined, 'give the port a path (/dev/ttyUSB0, COM3) or a vendorId/productId');
+export const SerialPortSchema = serialPort(9600);
 export type SerialPortConfig = z.infer<typeof SerialPortSchema>;
 
 export const CardReaderSchema = z.object({
   id: z.string().default('card-reader'),
-  port: SerialPortSchema,
+  /** SAM modules run at 115200 8N1. */
+  port: serialPort(115200),
   /** How often to look for a card (DEVICES.md: about once a second). */
   pollMs: z.number().int().min(200).max(10_000).default(1000),
   /** Read the fingerprint variant of the text (0x30 0x10). */

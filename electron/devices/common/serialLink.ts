@@ -84,7 +84,18 @@ export async function openSerialLink(t: SerialTarget): Promise<ByteLink> {
     write: (bytes) =>
       new Promise<void>((resolve, reject) => {
         if (ev.isClosed) return reject(new DeviceError('transport', 'closed', { zh: '设备已断开', en: `${path} is closed` }));
-        port.write(bytes, (err) => (err ? reject(new DeviceError('transport', 'write-failed', { zh: '写入设备失败', en: err.message })) : port.drain(() => resolve())));
+        // The port may die while draining: settle on its close too, never hang.
+        const off = ev.onClose(() => reject(new DeviceError('transport', 'closed', { zh: '设备已断开', en: `${path} closed while writing` })));
+        port.write(bytes, (err) => {
+          if (err) {
+            off();
+            return reject(new DeviceError('transport', 'write-failed', { zh: '写入设备失败', en: err.message }));
+          }
+          port.drain(() => {
+            off();
+            resolve();
+          });
+        });
       }),
     onData: (l) => ev.onData(l),
     onClose: (l) => ev.onClose(l),

@@ -28,6 +28,8 @@ export interface SupervisorOptions {
   baseMs?: number;
   capMs?: number;
   heartbeatMs?: number;
+  /** Heartbeats lost in a row before the link is reopened (default 2). */
+  heartbeatMisses?: number;
   /** What still works without this device, for the message. */
   fallback?: Bilingual;
 }
@@ -38,6 +40,8 @@ export class DeviceSupervisor {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private beat: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  private connecting = false;
+  private misses = 0;
   health: DeviceHealth;
 
   constructor(private readonly o: SupervisorOptions) {
@@ -74,39 +78,64 @@ export class DeviceSupervisor {
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
+    this.connecting = true;
+    clearTimeout(this.timer);
+    let link: ByteLink | undefined;
+    let stopWatching: (() => void) | undefined;
     try {
-      const link = await this.o.open();
+      link = await this.o.open();
       if (this.stopped) {
         await link.close();
         return;
       }
-      this.link = link;
-      link.onClose((err) => this.lost(err));
-      await this.o.driver.attach(link);
+      const opened = link;
+      stopWatching = opened.onClose((err) => {
+        if (this.link === opened) this.lost(err);
+      });
+      await this.o.driver.attach(opened);
+      this.link = opened;
       this.attempt = 0;
-      this.report('ok', { zh: '设备正常', en: `working (${link.description})` });
-      if (this.o.heartbeatMs && this.o.driver.heartbeat) {
-        const hb = this.o.driver.heartbeat.bind(this.o.driver);
-        this.beat = setInterval(() => {
-          hb().then(
-            () => this.ok(),
-            (err: unknown) => {
-              // A device that stops answering is as good as unplugged: reopen it.
-              this.fault(err instanceof DeviceError ? err : new DeviceError('timeout', 'no-heartbeat', { zh: '设备无响应', en: String(err) }));
-              void this.link?.close();
-            },
-          );
-        }, this.o.heartbeatMs);
-      }
+      this.misses = 0;
+      this.report('ok', { zh: '设备正常', en: `working (${opened.description})` });
+      this.startHeartbeat();
     } catch (err) {
+      // Close only what this attempt opened, without it counting as a loss of a working link.
+      stopWatching?.();
+      this.o.driver.detach();
+      await link?.close().catch(() => {});
       const e = err instanceof DeviceError ? err : new DeviceError('transport', 'open-failed', { zh: '无法连接设备', en: String(err) });
       const msg = this.o.fallback ? { zh: `${e.text.zh}；${this.o.fallback.zh}`, en: `${e.text.en}; ${this.o.fallback.en}` } : e.text;
       this.report(e.kind === 'unavailable' || e.kind === 'transport' || e.kind === 'timeout' ? 'missing' : 'fault', msg, e.code, e.raw);
-      void this.link?.close().catch(() => {});
-      this.link = undefined;
       this.retry();
+    } finally {
+      this.connecting = false;
     }
+  }
+
+  /**
+   * The heartbeat proves the device still answers. One lost answer is noise; after
+   * `heartbeatMisses` in a row the link is reopened. Success clears only a heartbeat fault:
+   * a fault the driver reported stays until the driver says ok().
+   */
+  private startHeartbeat(): void {
+    clearInterval(this.beat);
+    if (!this.o.heartbeatMs || !this.o.driver.heartbeat) return;
+    const hb = this.o.driver.heartbeat.bind(this.o.driver);
+    this.beat = setInterval(() => {
+      hb().then(
+        () => {
+          this.misses = 0;
+          if (this.health.code === 'no-heartbeat') this.ok();
+        },
+        (err: unknown) => {
+          this.misses += 1;
+          if (this.misses < (this.o.heartbeatMisses ?? 2)) return;
+          this.fault(err instanceof DeviceError ? err : new DeviceError('timeout', 'no-heartbeat', { zh: '设备无响应', en: String(err) }));
+          void this.link?.close();
+        },
+      );
+    }, this.o.heartbeatMs);
   }
 
   private lost(err?: Error): void {
@@ -121,6 +150,7 @@ export class DeviceSupervisor {
 
   private retry(): void {
     if (this.stopped) return;
+    clearTimeout(this.timer);
     const base = this.o.baseMs ?? 500;
     const cap = this.o.capMs ?? 30_000;
     const ceiling = Math.min(cap, base * 2 ** this.attempt);
@@ -130,6 +160,8 @@ export class DeviceSupervisor {
   }
 
   private report(state: DeviceHealth['state'], message: Bilingual, code?: string, raw?: string): void {
+    // A device that stays missing across retries keeps the time it went missing.
+    if (this.health.state === state && this.health.code === code && this.health.message.en === message.en) return;
     this.health = { id: this.o.id, kind: this.o.kind, state, message, since: this.now(), ...(code ? { code } : {}), ...(raw ? { raw } : {}) };
     this.o.onHealth(this.health);
   }
