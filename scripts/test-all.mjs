@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: every test tier that exists, in order, then one closing line
 // "N passed, N failed" that counts the unit/integration tests and the simulation as one.
-//   1. unit + integration (vitest)
-//   2. convergence simulation, fixed seed, 200 runs (tests/sim)
+//   1. unit tests (vitest, in parallel)
+//   2. integration tests (vitest, one file at a time: real servers, databases, ptys)
+//   3. convergence simulation, fixed seed, 200 runs (tests/sim)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 
@@ -11,17 +12,23 @@ mkdirSync(results, { recursive: true });
 let passed = 0;
 let failed = 0;
 
-const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/vitest.json`], {
-  stdio: 'inherit',
-});
-try {
-  const report = JSON.parse(readFileSync(`${results}/vitest.json`, 'utf8'));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numTotalTests === 0 ? 1 : 0);
-} catch {
-  failed += 1; // no report: vitest itself failed
+for (const project of ['unit', 'integration']) {
+  const out = `${results}/vitest-${project}.json`;
+  const vitest = spawnSync('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
+    stdio: 'inherit',
+  });
+  let counted = false;
+  try {
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests + (report.numTotalTests === 0 ? 1 : 0);
+    counted = report.numFailedTests > 0 || report.numTotalTests === 0;
+  } catch {
+    failed += 1; // no report: vitest itself failed
+    counted = true;
+  }
+  if (vitest.status !== 0 && !counted) failed += 1;
 }
-if (vitest.status !== 0 && failed === 0) failed += 1;
 
 const sim = spawnSync('node', ['--import', 'tsx', 'tests/sim/run.ts', '--seed', process.env.SIM_SEED ?? '20261122', '--runs', process.env.SIM_RUNS ?? '200'], {
   stdio: 'inherit',

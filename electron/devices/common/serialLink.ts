@@ -32,7 +32,10 @@ interface SerialPortModule {
   };
 }
 
-const owned = new Set<string>();
+/** One owner per port: path -> the link that holds it. */
+const owned = new Map<string, object>();
+
+const bareHex = (id: string | undefined) => id?.toLowerCase().replace(/^0x/, '').padStart(4, '0');
 
 /** Windows needs \\.\COM10 and above spelled out. */
 export function platformPath(path: string, platform = process.platform): string {
@@ -43,10 +46,11 @@ export async function resolveSerialPath(t: SerialTarget): Promise<string> {
   if (t.path) return platformPath(t.path);
   const mod = loadNative<SerialPortModule>('serialport');
   const ports = await mod.SerialPort.list();
+  // serialport lists ids as bare hex ("1a86"); configs may say "0x1a86".
   const hit = ports.find(
     (p) =>
-      (!t.vendorId || p.vendorId?.toLowerCase() === t.vendorId.toLowerCase()) &&
-      (!t.productId || p.productId?.toLowerCase() === t.productId.toLowerCase()) &&
+      (!t.vendorId || bareHex(p.vendorId) === bareHex(t.vendorId)) &&
+      (!t.productId || bareHex(p.productId) === bareHex(t.productId)) &&
       (!t.serialNumber || p.serialNumber === t.serialNumber),
   );
   if (!hit) {
@@ -70,11 +74,13 @@ export async function openSerialLink(t: SerialTarget): Promise<ByteLink> {
       err ? reject(new DeviceError('transport', 'open-failed', { zh: `无法打开串口 ${path}`, en: `cannot open ${path}: ${err.message}` })) : resolve(),
     ),
   );
-  owned.add(path);
+  const token = {};
+  owned.set(path, token);
   const ev = new LinkEvents();
   port.on('data', (b) => ev.emitData(new Uint8Array(b)));
   const gone = (err?: Error) => {
-    owned.delete(path);
+    // A late event of this old port must not free the path a newer link now owns.
+    if (owned.get(path) === token) owned.delete(path);
     ev.emitClose(err);
   };
   port.on('close', (err) => gone(err ?? undefined));
