@@ -1,0 +1,67 @@
+/**
+ * A whole terminal's devices, simulated on real pseudo-terminals: a card reader, a printer,
+ * a serial scanner, an evaluator keypad and a window LED strip, each simulator on the peer end
+ * of a socat pair and the drivers configured on the device ends. Used by the integration tests
+ * and by web mode's simulated devices.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDevicesConfig, type DevicesConfig } from '../config';
+import { resolveLedFrame } from '../led/frame';
+import { CardReaderSim } from './cardReaderSim';
+import { EvaluatorSim } from './evaluatorSim';
+import { LedSim } from './ledSim';
+import { PrinterSim, serveSimOnPty } from './printerSim';
+import { openPtyPair, type PtyPair } from './ptyPair';
+import { ScannerSim } from './scannerSim';
+
+export interface SimulatedDevices {
+  config: DevicesConfig;
+  card: CardReaderSim;
+  printer: PrinterSim;
+  scanner: ScannerSim;
+  evaluator: EvaluatorSim;
+  led: LedSim;
+  /** Evaluator keys as this config maps them: '1'..'5' (0x31..0x35) for levels 5..1. */
+  keyFor(level: 1 | 2 | 3 | 4 | 5): number;
+  stop(): Promise<void>;
+}
+
+const LED_ADDRESS = 1;
+
+export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'hallq-devices-'))): Promise<SimulatedDevices> {
+  const pairs: PtyPair[] = [];
+  const pair = async (name: string) => {
+    const p = await openPtyPair(mkdtempSync(join(dir, `${name}-`)));
+    pairs.push(p);
+    return p;
+  };
+  const [cardPair, printerPair, scannerPair, evalPair, ledPair] = [await pair('card'), await pair('printer'), await pair('scanner'), await pair('evaluator'), await pair('led')];
+  const config = parseDevicesConfig({
+    cardReader: { port: { path: cardPair.device }, pollMs: 300 },
+    printer: { transport: { type: 'serial', port: { path: printerPair.device, baudRate: 115200 } }, widthDots: 576 },
+    scanners: [{ type: 'serial', port: { path: scannerPair.device }, suffix: 'cr' }],
+    evaluator: { type: 'serial-key', port: { path: evalPair.device }, keymap: { '31': 5, '32': 4, '33': 3, '34': 2, '35': 1 } },
+    led: { port: { path: ledPair.device }, frame: 'sum-3a-0a', address: LED_ADDRESS },
+  });
+  const card = await CardReaderSim.open(cardPair.peer);
+  const printer = new PrinterSim();
+  const printerServer = await serveSimOnPty(printer, printerPair.peer, 115200);
+  const scanner = await ScannerSim.open(scannerPair.peer);
+  const evaluator = await EvaluatorSim.open(evalPair.peer);
+  const led = await LedSim.open(ledPair.peer, resolveLedFrame('sum-3a-0a', LED_ADDRESS));
+  return {
+    config,
+    card,
+    printer,
+    scanner,
+    evaluator,
+    led,
+    keyFor: (level) => 0x30 + (6 - level),
+    async stop() {
+      await Promise.all([card.close(), printerServer.close(), scanner.close(), evaluator.close(), led.close()].map((p) => p.catch(() => {})));
+      await Promise.all(pairs.map((p) => p.kill()));
+    },
+  };
+}
