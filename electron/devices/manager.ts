@@ -8,7 +8,6 @@ import type { Bilingual } from '../../shared/config/text';
 import type { DeviceApi, DeviceEvent, DeviceHealth, PrintResult, TicketPrint } from '../../shared/devices/contract';
 import type { CardRead } from '../../shared/identity';
 import { superviseCardReader, type FullCardData } from './cardReader';
-import type { ByteLink } from './common/link';
 import type { DeviceSupervisor } from './common/supervisor';
 import { DeviceConfigError, loadDevicesConfig, type DevicesConfig } from './config';
 import { superviseEvaluator } from './evaluator';
