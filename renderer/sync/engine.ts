@@ -85,6 +85,8 @@ export class SyncEngine {
   private started = false;
   private leader = false;
   private connected = false;
+  /** The upstream the current round is talking to. */
+  private roundUp: string | null = null;
   private lastContact: number | null = null;
   private lastContactSaved = 0;
   private offset: number | null = null;
@@ -124,7 +126,10 @@ export class SyncEngine {
       now: opts.now,
       token: () => opts.local.identity.token,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      onContact: (_up, at) => this.contact(at),
+      onContact: (up, at) => {
+        this.contact(at);
+        this.onRoundContact(up);
+      },
       onClock: (s) => this.clockSample(s),
     });
     const onError = opts.onError;
@@ -288,10 +293,26 @@ export class SyncEngine {
     return n;
   }
 
+  /**
+   * The upstream of a round answered: it is reachable now, whatever the backlog. Say so at once
+   * (a kiosk must take server numbers again while a long outbox drains), and keep the pending
+   * count current batch by batch.
+   */
+  private onRoundContact(up: string): void {
+    if (up !== this.roundUp) return;
+    if (!this.connected) {
+      this.upstreams.succeeded(up);
+      this.connected = true;
+      this.notify();
+    }
+    if (this.pending > 0) void this.refreshCounts().catch((e: unknown) => this.report(e, 'counts'));
+  }
+
   private async round(): Promise<boolean> {
     const { local } = this.o;
     for (const up of this.upstreams.candidates()) {
       if (!this.started) return false;
+      this.roundUp = up;
       try {
         const pushed = await pushOutbox(this.pushDeps, up);
         await pullAll(this.pullDeps, up);
@@ -315,6 +336,9 @@ export class SyncEngine {
           this.report(e, `round ${up}`);
         }
         this.upstreams.failed(up);
+        this.connected = false;
+      } finally {
+        this.roundUp = null;
       }
     }
     this.connected = false;

@@ -64,22 +64,48 @@ export class FaultProxy {
     const upstream = net.connect(this.targetPort, this.targetHost);
     this.sockets.add(client);
     this.sockets.add(upstream);
-    const forward = (from: net.Socket, to: net.Socket) =>
-      from.on('data', (chunk) => {
-        if (this.delayMs > 0) setTimeout(() => to.writable && to.write(chunk), this.delayMs);
-        else if (to.writable) to.write(chunk);
-      });
-    forward(client, upstream);
-    forward(upstream, client);
-    const close = () => {
+    const kill = () => {
       client.destroy();
       upstream.destroy();
       this.sockets.delete(client);
       this.sockets.delete(upstream);
     };
-    client.on('close', close);
-    upstream.on('close', close);
-    client.on('error', close);
-    upstream.on('error', close);
+    // Each direction is a queue: with a delay, bytes keep their order (even when delayMs
+    // changes meanwhile) and a side's end reaches the other side after the bytes before it.
+    const forward = (from: net.Socket, to: net.Socket) => {
+      const queue: Array<{ at: number; data: Buffer | 'end' }> = [];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const pump = () => {
+        timer = undefined;
+        const now = Date.now();
+        while (queue.length > 0 && queue[0]!.at <= now) {
+          const { data } = queue.shift()!;
+          if (to.destroyed) continue;
+          if (data === 'end') to.end();
+          else if (to.writable) to.write(data);
+        }
+        if (queue.length > 0) timer = setTimeout(pump, queue[0]!.at - now);
+      };
+      const enqueue = (data: Buffer | 'end') => {
+        const last = queue.length > 0 ? queue[queue.length - 1]!.at : 0;
+        queue.push({ at: Math.max(Date.now() + this.delayMs, last), data });
+        if (timer === undefined) pump();
+      };
+      from.on('data', (chunk: Buffer) => enqueue(chunk));
+      from.on('end', () => enqueue('end'));
+    };
+    forward(client, upstream);
+    forward(upstream, client);
+    // A clean close (FIN) travels through the queues above; a failure (reset, refused) or a
+    // cut drops both sides at once.
+    const closed = (s: net.Socket) => (hadError: boolean) => {
+      this.sockets.delete(s);
+      if (hadError) kill();
+      else if (client.destroyed && upstream.destroyed) kill();
+    };
+    client.on('close', closed(client));
+    upstream.on('close', closed(upstream));
+    client.on('error', kill);
+    upstream.on('error', kill);
   }
 }
