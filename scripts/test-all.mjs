@@ -14,7 +14,9 @@ let failed = 0;
 
 for (const project of ['unit', 'integration']) {
   const out = `${results}/vitest-${project}.json`;
-  const vitest = spawnSync('npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
+  // One integration file at a time (the flag, not only the project option, decides this).
+  const serial = project === 'integration' ? ['--no-file-parallelism'] : [];
+  const vitest = spawnSync('npx', ['vitest', 'run', '--project', project, ...serial, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
     stdio: 'inherit',
   });
   let counted = false;
