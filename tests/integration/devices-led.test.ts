@@ -19,7 +19,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
-async function until(what: string, cond: () => boolean, ms = 4000): Promise<void> {
+async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
