@@ -62,7 +62,7 @@ describe('LED strip over socat pty pairs, under a DeviceSupervisor', () => {
     await pairs[0]!.kill();
     await sim.close();
     await until('missing', () => state() === 'missing');
-    expect(supervisor.health.message.zh).toContain('叫号仍显示在大屏');
+    expect(supervisor.health.message.zh).toContain('叫号仍显示在大厅显示屏上');
     await expect(driver.show('请A002到5号窗口')).rejects.toMatchObject({ kind: 'unavailable' });
 
     // Replug at the same paths: the strip gets the current text without anyone asking.

@@ -3,11 +3,9 @@
  * DeviceSupervisor; presses go to the screens as DeviceEvent 'evaluator-key'.
  */
 import type { z } from 'zod';
-import type { Bilingual } from '../../../shared/config/text';
-import type { DeviceEvent, DeviceHealth } from '../../../shared/devices/contract';
-import type { DeviceError } from '../common/errors';
-import type { ByteLink } from '../common/link';
-import { DeviceSupervisor } from '../common/supervisor';
+import type { DeviceEvent } from '../../../shared/devices/contract';
+import { superviseDriver, type DriverWiring } from '../common/supervise';
+import type { DeviceSupervisor } from '../common/supervisor';
 import type { EvaluatorSchema } from '../config';
 import { parseUsbId, serialTarget } from '../scanner/support';
 import { HidKeyboardEvaluator } from './hidKeyboard';
@@ -35,32 +33,15 @@ export function createEvaluator(cfg: EvaluatorConfig): EvaluatorDriver {
   }
 }
 
-export interface EvaluatorWiring {
+export interface EvaluatorWiring extends DriverWiring {
   /** To every screen: DeviceEvent 'evaluator-key'. */
   toScreens: (e: DeviceEvent) => void;
-  onHealth: (h: DeviceHealth) => void;
-  /** Unknown keys and line noise (for the log); the evaluator keeps working. */
-  onError?: (err: DeviceError) => void;
-  baseMs?: number;
-  capMs?: number;
-  fallback?: Bilingual;
-  open?: () => Promise<ByteLink>;
 }
 
 /** The configured evaluator under a supervisor; call `supervisor.start()`. */
 export function superviseEvaluator(cfg: EvaluatorConfig, w: EvaluatorWiring): { supervisor: DeviceSupervisor; driver: EvaluatorDriver } {
   const driver = createEvaluator(cfg);
   driver.onKey((key) => w.toScreens({ type: 'evaluator-key', key }));
-  if (w.onError) driver.onError(w.onError);
-  const supervisor = new DeviceSupervisor({
-    id: cfg.id,
-    kind: 'evaluator',
-    open: w.open ?? (() => driver.open()),
-    driver,
-    onHealth: w.onHealth,
-    fallback: w.fallback ?? { zh: '可在屏幕上评价', en: 'ratings can still be given on screen' },
-    ...(w.baseMs !== undefined ? { baseMs: w.baseMs } : {}),
-    ...(w.capMs !== undefined ? { capMs: w.capMs } : {}),
-  });
+  const supervisor = superviseDriver(cfg.id, 'evaluator', driver, w, { zh: '可在屏幕上评价', en: 'ratings can still be given on screen' });
   return { supervisor, driver };
 }

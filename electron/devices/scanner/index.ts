@@ -4,11 +4,9 @@
  * need no driver here: the renderer tells them from typing (renderer/devices/wedge.ts).
  */
 import type { z } from 'zod';
-import type { Bilingual } from '../../../shared/config/text';
-import type { DeviceEvent, DeviceHealth } from '../../../shared/devices/contract';
-import type { DeviceError } from '../common/errors';
-import type { ByteLink } from '../common/link';
-import { DeviceSupervisor } from '../common/supervisor';
+import type { DeviceEvent } from '../../../shared/devices/contract';
+import { superviseDriver, type DriverWiring } from '../common/supervise';
+import type { DeviceSupervisor } from '../common/supervisor';
 import type { ScannerSchema } from '../config';
 import { HidPosScanner } from './hidPos';
 import { SerialScanner } from './serial';
@@ -31,33 +29,15 @@ export function createScanner(cfg: ScannerConfig): ScannerDriver {
   return new HidPosScanner({ id: cfg.id, ...(vendorId !== undefined ? { vendorId } : {}), ...(productId !== undefined ? { productId } : {}) });
 }
 
-export interface ScannerWiring {
+export interface ScannerWiring extends DriverWiring {
   /** To every screen: DeviceEvent 'scan'. */
   toScreens: (e: DeviceEvent) => void;
-  onHealth: (h: DeviceHealth) => void;
-  /** Incomplete, over-long or unreadable codes (for the log); scanning goes on. */
-  onError?: (err: DeviceError) => void;
-  baseMs?: number;
-  capMs?: number;
-  fallback?: Bilingual;
-  /** Override how the link is opened (tests). */
-  open?: () => Promise<ByteLink>;
 }
 
 /** A configured scanner under a supervisor; call `supervisor.start()`. */
 export function superviseScanner(cfg: ScannerConfig, w: ScannerWiring): { supervisor: DeviceSupervisor; driver: ScannerDriver } {
   const driver = createScanner(cfg);
   driver.onScan((scan) => w.toScreens({ type: 'scan', scan }));
-  if (w.onError) driver.onError(w.onError);
-  const supervisor = new DeviceSupervisor({
-    id: cfg.id,
-    kind: 'scanner',
-    open: w.open ?? (() => driver.open()),
-    driver,
-    onHealth: w.onHealth,
-    fallback: w.fallback ?? { zh: '可手工输入号码', en: 'codes can still be typed in' },
-    ...(w.baseMs !== undefined ? { baseMs: w.baseMs } : {}),
-    ...(w.capMs !== undefined ? { capMs: w.capMs } : {}),
-  });
+  const supervisor = superviseDriver(cfg.id, 'scanner', driver, w, { zh: '可手工输入号码', en: 'codes can still be typed in' });
   return { supervisor, driver };
 }
