@@ -148,6 +148,16 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 5,
+    name: 'terminal registrations relayed by a hub',
+    sql: `
+      -- A hub registers its terminals (token hash, epoch) at central, so they can fail over
+      -- to central with the same token: when a row changed, and when central last heard of it.
+      ALTER TABLE terminals ADD COLUMN updated_at BIGINT;
+      ALTER TABLE terminals ADD COLUMN upstream_synced_at BIGINT;
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

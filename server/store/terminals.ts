@@ -70,8 +70,8 @@ export async function enroll(q: Queryable, code: string, now: number) {
   const highest = Math.max(row.epoch, ...seen.rows.map((r) => Number(r.origin.slice(row.id.length + 1)) || 0));
   const epoch = highest + 1;
   await q.query(
-    'UPDATE terminals SET token_hash = $1, epoch = $2, code_hash = NULL, code_expires_at = NULL, revoked_at = NULL, token_expires_at = NULL WHERE hall = $3 AND id = $4',
-    [sha256(token), epoch, row.hall, row.id],
+    'UPDATE terminals SET token_hash = $1, epoch = $2, code_hash = NULL, code_expires_at = NULL, revoked_at = NULL, token_expires_at = NULL, updated_at = $5 WHERE hall = $3 AND id = $4',
+    [sha256(token), epoch, row.hall, row.id, now],
   );
   return {
     token,
@@ -93,7 +93,7 @@ export async function authenticate(q: Queryable, token: string | undefined, now:
 }
 
 export async function revoke(q: Queryable, hall: string, id: string, now: number): Promise<void> {
-  const r = await q.query('UPDATE terminals SET revoked_at = $1 WHERE hall = $2 AND id = $3 RETURNING id', [now, hall, id]);
+  const r = await q.query('UPDATE terminals SET revoked_at = $1, updated_at = $1 WHERE hall = $2 AND id = $3 RETURNING id', [now, hall, id]);
   if (!r.rows.length) refuse(404, 'unknown-terminal', `no terminal ${id} in hall ${hall}`, '没有该终端');
 }
 
@@ -110,4 +110,54 @@ export async function ensureAdmin(q: Queryable, hall: string, token: string, now
 export async function hallHasHub(q: Queryable, hall: string): Promise<boolean> {
   const r = await q.query(`SELECT 1 FROM terminals WHERE hall = $1 AND role = 'hub' AND revoked_at IS NULL AND token_hash IS NOT NULL`, [hall]);
   return r.rows.length > 0;
+}
+
+/** What a hub tells central about one of its terminals. */
+export interface RelayedTerminal {
+  id: string;
+  role: Role;
+  windowId?: string | undefined;
+  epoch: number;
+  tokenHash: string;
+  revoked: boolean;
+}
+
+/** The hub's side: registrations central has not heard of yet (never hubs or admins). */
+export async function terminalsToRelay(q: Queryable, hall: string): Promise<Array<RelayedTerminal & { updatedAt: number }>> {
+  const r = await q.query<TerminalRow & { token_hash: string; updated_at: number }>(
+    `SELECT * FROM terminals WHERE hall = $1 AND role NOT IN ('hub', 'admin') AND token_hash IS NOT NULL AND updated_at IS NOT NULL
+       AND (upstream_synced_at IS NULL OR upstream_synced_at < updated_at)`,
+    [hall],
+  );
+  return r.rows.map((t) => ({
+    id: t.id,
+    role: t.role,
+    ...(t.window_id ? { windowId: t.window_id } : {}),
+    epoch: t.epoch,
+    tokenHash: t.token_hash,
+    revoked: t.revoked_at !== null,
+    updatedAt: Number(t.updated_at),
+  }));
+}
+
+export async function markRelayed(q: Queryable, hall: string, id: string, updatedAt: number): Promise<void> {
+  await q.query('UPDATE terminals SET upstream_synced_at = $3 WHERE hall = $1 AND id = $2', [hall, id, updatedAt]);
+}
+
+/**
+ * Central's side: a hub registers one of its hall's terminals. The same token then works at
+ * central, under the same epoch, so the terminal can fail over to central. A hub may not
+ * register hubs or admins, nor move a terminal backwards in epochs.
+ */
+export async function adoptRelayed(q: Queryable, hall: string, t: RelayedTerminal, now: number): Promise<void> {
+  if (t.role === 'hub' || t.role === 'admin') refuse(403, 'role-not-relayable', `a hub cannot register a ${t.role}`, '大厅服务器不能注册该类终端');
+  const cur = await q.query<TerminalRow>('SELECT * FROM terminals WHERE hall = $1 AND id = $2', [hall, t.id]);
+  if (cur.rows[0] && cur.rows[0].epoch > t.epoch) refuse(409, 'epoch-behind', `${t.id} is at epoch ${cur.rows[0].epoch} here; the hub says ${t.epoch}`, '终端注册信息已过期');
+  await q.query(
+    `INSERT INTO terminals (hall, id, role, window_id, epoch, token_hash, revoked_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+     ON CONFLICT (hall, id) DO UPDATE SET role = EXCLUDED.role, window_id = EXCLUDED.window_id, epoch = EXCLUDED.epoch,
+       token_hash = EXCLUDED.token_hash, revoked_at = EXCLUDED.revoked_at, code_hash = NULL, code_expires_at = NULL, updated_at = EXCLUDED.updated_at`,
+    [hall, t.id, t.role, t.windowId ?? null, t.epoch, t.tokenHash, t.revoked ? now : null, now],
+  );
 }

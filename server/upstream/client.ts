@@ -5,7 +5,7 @@
  * backoff) and `refused` (a 4xx or an answer that does not parse: retrying alone will not fix
  * it, an operator has to look; the link still retries at its slowest pace).
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ErrorBodySchema,
   HeldResponseSchema,
@@ -64,6 +64,10 @@ export class UpstreamClient {
 
   push(events: readonly unknown[]): Promise<PushResponse> {
     return this.request('POST', '/api/sync/push', PushResponseSchema, { events });
+  }
+
+  registerTerminal(t: { id: string } & Record<string, unknown>): Promise<unknown> {
+    return this.request('PUT', `/api/hub/terminals/${encodeURIComponent(t.id)}`, z.object({ registered: z.string() }), t);
   }
 
   held(): Promise<HeldResponse> {

@@ -22,6 +22,7 @@ import { lockHall, type Db } from '../db/db';
 import { RequestError } from '../http/errors';
 import { EVENTS_CHANNEL, heldVector, ingest, type Principal } from '../store/events';
 import { serverOrigin } from '../store/serverAuthor';
+import { markRelayed, terminalsToRelay } from '../store/terminals';
 import { UpstreamClient, UpstreamError } from './client';
 import { advanceServerOrigin, eventsToPush, loadCheckpoint, owed, saveCheckpoint, type Checkpoint } from './store';
 
@@ -204,6 +205,7 @@ export class UpstreamLink {
         if (w.held || !this.heldFresh) await this.refreshHeld();
         if (w.pull) await this.pullAll();
         await this.pushAll();
+        await this.relayTerminals();
         this.failure = undefined;
         this.retryAttempt = 0;
         this.touch();
@@ -287,6 +289,21 @@ export class UpstreamLink {
   }
 
   // ---- the three sync steps ---------------------------------------------------------------
+
+  /** Register at central the terminals enrolled (or revoked) here since central last heard. */
+  private async relayTerminals(): Promise<void> {
+    for (const t of await terminalsToRelay(this.db, this.hall)) {
+      const { updatedAt, ...registration } = t;
+      try {
+        await this.client.registerTerminal(registration);
+      } catch (err) {
+        // Central refusing one registration must not stall the hall's replication: log it.
+        if (!(err instanceof UpstreamError) || err.kind !== 'refused') throw err;
+        this.deps.log?.warn({ terminal: t.id, code: err.code, err: err.message }, 'central refused a terminal registration');
+      }
+      await markRelayed(this.db, this.hall, t.id, updatedAt);
+    }
+  }
 
   private async refreshHeld(): Promise<void> {
     const held = await this.client.held();

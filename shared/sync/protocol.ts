@@ -88,3 +88,13 @@ export type LiveMessage = z.infer<typeof LiveMessageSchema>;
 /** Every 4xx/5xx body: a code for programs, a message for people (English and Chinese). */
 export const ErrorBodySchema = z.object({ error: z.string(), message: z.string(), messageZh: z.string().optional() });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** A hub registers one of its terminals at central (same token hash and epoch). */
+export const RelayedTerminalSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+  role: z.enum(ROLES),
+  windowId: IdSchema.optional(),
+  epoch: z.number().int().positive(),
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+  revoked: z.boolean(),
+});
