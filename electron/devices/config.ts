@@ -71,9 +71,12 @@ export const EvaluatorSchema = z.discriminatedUnion('type', [
 /** A window LED strip's frame, described byte by byte (see DEVICES.md). */
 export const LedFrameSchema = z.object({
   start: z.array(z.number().int().min(0).max(255)).max(8),
-  address: z.number().int().min(0).max(255).optional(),
+  /** The frame's own address byte; null = this protocol has no address byte. */
+  address: z.number().int().min(0).max(255).nullable().optional(),
   encoding: z.enum(['gb2312', 'gbk', 'ascii']).default('gbk'),
   checksum: z.enum(['none', 'sum', 'xor']).default('none'),
+  /** Where the checksum starts: at the address byte (default) or at the start bytes. */
+  checksumFrom: z.enum(['address', 'start']).optional(),
   end: z.array(z.number().int().min(0).max(255)).max(8),
   gapMs: z.number().int().min(0).max(5000).default(300),
 });

@@ -238,3 +238,15 @@ describe('LedStrip', () => {
     expect(toHex(s.frame('A'))).toBe(`aa 04 41 ${toHex([0x04 ^ 0x41])} 55`);
   });
 });
+
+describe('devices.json can describe any strip frame', () => {
+  it('a frame with no address byte and a checksum over the start bytes', async () => {
+    const { LedSchema } = await import('../../electron/devices/config');
+    const { resolveLedFrame, buildLedFrame } = await import('../../electron/devices/led/frame');
+    const cfg = LedSchema.parse({ port: { path: '/dev/ttyUSB2' }, frame: { start: [0xaa], address: null, encoding: 'ascii', checksum: 'xor', checksumFrom: 'start', end: [0x55] } });
+    const spec = resolveLedFrame(cfg.frame, cfg.address);
+    expect(spec).toMatchObject({ address: null, checksumFrom: 'start' });
+    // AA 'A' '1' xor(AA ^ 41 ^ 31) 55
+    expect(Array.from(buildLedFrame(spec, 'A1'))).toEqual([0xaa, 0x41, 0x31, 0xaa ^ 0x41 ^ 0x31, 0x55]);
+  });
+});
