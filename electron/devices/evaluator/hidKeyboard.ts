@@ -11,7 +11,7 @@
 import type { EvaluatorKey } from '../../../shared/devices/contract';
 import { DeviceError, toHex } from '../common/errors';
 import type { ByteLink } from '../common/link';
-import { Listeners } from '../scanner/support';
+import { Listeners } from '../common/support';
 import { openHidLink } from '../scanner/hidLink';
 import { unknownKey, type EvaluatorDriver, type Level } from './types';
 

@@ -7,7 +7,7 @@ import type { DeviceEvent } from '../../../shared/devices/contract';
 import { superviseDriver, type DriverWiring } from '../common/supervise';
 import type { DeviceSupervisor } from '../common/supervisor';
 import type { EvaluatorSchema } from '../config';
-import { parseUsbId, serialTarget } from '../scanner/support';
+import { parseUsbId, serialTarget } from '../common/support';
 import { HidKeyboardEvaluator } from './hidKeyboard';
 import { Rs485Evaluator } from './rs485';
 import { SerialKeyEvaluator } from './serialKey';

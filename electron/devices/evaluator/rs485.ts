@@ -9,7 +9,7 @@ import { DeviceError, toHex } from '../common/errors';
 import { ByteBuffer, type Framer, type FramerReport } from '../common/framer';
 import type { ByteLink } from '../common/link';
 import { openSerialLink, type SerialTarget } from '../common/serialLink';
-import { Listeners } from '../scanner/support';
+import { Listeners } from '../common/support';
 import { byteKeymap, unknownKey, type EvaluatorDriver, type Level } from './types';
 
 export const KEYPAD_START = 0x01;

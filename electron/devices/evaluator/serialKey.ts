@@ -7,7 +7,7 @@ import type { EvaluatorKey } from '../../../shared/devices/contract';
 import { DeviceError, toHex } from '../common/errors';
 import type { ByteLink } from '../common/link';
 import { openSerialLink, type SerialTarget } from '../common/serialLink';
-import { Listeners } from '../scanner/support';
+import { Listeners } from '../common/support';
 import { byteKeymap, unknownKey, type EvaluatorDriver, type Level } from './types';
 
 export interface SerialKeyEvaluatorOptions {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { superviseDriver, type DriverWiring } from '../common/supervise';
 import type { DeviceSupervisor } from '../common/supervisor';
 import type { LedSchema } from '../config';
-import { serialTarget } from '../scanner/support';
+import { serialTarget } from '../common/support';
 import { LedStrip } from './strip';
 
 export {

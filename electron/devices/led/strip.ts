@@ -10,7 +10,7 @@ import { DeviceError } from '../common/errors';
 import type { ByteLink } from '../common/link';
 import { openSerialLink, type SerialTarget } from '../common/serialLink';
 import type { SupervisedDriver } from '../common/supervisor';
-import { Listeners, sleep } from '../scanner/support';
+import { Listeners, sleep } from '../common/support';
 import { buildLedFrame, resolveLedFrame, type LedFrameInput, type LedFrameSpec } from './frame';
 
 export interface LedStripOptions {

@@ -10,7 +10,7 @@ import type { ByteLink } from '../common/link';
 import type { SupervisedDriver } from '../common/supervisor';
 import { openHidLink } from './hidLink';
 import { HidPosAssembler } from './hidPosFramer';
-import { Listeners } from './support';
+import { Listeners } from '../common/support';
 import { codeFromBytes, type ScanEncoding } from './text';
 
 export const HID_POS_USAGE_PAGE = 0x8c;

@@ -10,7 +10,7 @@ import type { DeviceSupervisor } from '../common/supervisor';
 import type { ScannerSchema } from '../config';
 import { HidPosScanner } from './hidPos';
 import { SerialScanner } from './serial';
-import { parseUsbId, serialTarget } from './support';
+import { parseUsbId, serialTarget } from '../common/support';
 
 export { HidPosScanner, HID_POS_USAGE_PAGE, type HidPosScannerOptions } from './hidPos';
 export { SerialScanner, type SerialScannerOptions } from './serial';

@@ -9,7 +9,7 @@ import type { ByteLink } from '../common/link';
 import { openSerialLink, type SerialTarget } from '../common/serialLink';
 import type { SupervisedDriver } from '../common/supervisor';
 import { ScanLineFramer } from './serialFramer';
-import { Listeners } from './support';
+import { Listeners } from '../common/support';
 import { codeFromBytes, type ScanEncoding } from './text';
 
 export interface SerialScannerOptions {

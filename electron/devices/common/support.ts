@@ -1,9 +1,9 @@
 /**
- * Small helpers shared by the scanner, evaluator and LED drivers (candidates for common/):
- * typed listener sets, config → serial target, USB id parsing.
+ * Small helpers shared by the device drivers: typed listener sets, config → serial target,
+ * USB id parsing.
  */
 import type { SerialPortConfig } from '../config';
-import type { SerialTarget } from '../common/serialLink';
+import type { SerialTarget } from './serialLink';
 
 /** A set of listeners; a listener that throws is logged and does not stop the others or the driver. */
 export class Listeners<A extends unknown[]> {
@@ -38,15 +38,14 @@ export function parseUsbId(hex: string | undefined): number | undefined {
 }
 
 /**
- * devices.json's port → what openSerialLink takes. serialport lists USB ids as bare lowercase
- * hex ("1a86"), so a configured "0x1A86" is normalised to that.
+ * devices.json's port → what openSerialLink takes (USB ids are compared without "0x" by
+ * resolveSerialPath, so they pass through as configured).
  */
 export function serialTarget(p: SerialPortConfig): SerialTarget {
-  const bare = (h: string | undefined) => (h === undefined ? undefined : h.replace(/^0x/i, '').toLowerCase());
   return {
     ...(p.path !== undefined ? { path: p.path } : {}),
-    ...(p.vendorId !== undefined ? { vendorId: bare(p.vendorId) } : {}),
-    ...(p.productId !== undefined ? { productId: bare(p.productId) } : {}),
+    ...(p.vendorId !== undefined ? { vendorId: p.vendorId } : {}),
+    ...(p.productId !== undefined ? { productId: p.productId } : {}),
     ...(p.serialNumber !== undefined ? { serialNumber: p.serialNumber } : {}),
     baudRate: p.baudRate,
   };
