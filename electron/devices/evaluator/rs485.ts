@@ -7,8 +7,7 @@
 import type { EvaluatorKey } from '../../../shared/devices/contract';
 import { DeviceError, toHex } from '../common/errors';
 import { ByteBuffer, type Framer, type FramerReport } from '../common/framer';
-import type { ByteLink } from '../common/link';
-import { openSerialLink, type SerialTarget } from '../common/serialLink';
+import { SerialInputDriver, type SerialInputOptions } from '../common/serialInput';
 import { Listeners } from '../common/support';
 import { byteKeymap, unknownKey, type EvaluatorDriver, type Level } from './types';
 
@@ -59,28 +58,21 @@ export class KeypadFramer implements Framer<KeypadFrame> {
   }
 }
 
-export interface Rs485EvaluatorOptions {
-  id?: string;
-  port?: SerialTarget;
+export interface Rs485EvaluatorOptions extends SerialInputOptions {
   /** This window's keypad address on the bus. */
   address: number;
   /** Key byte as hex ("31") → level. */
   keymap: Record<string, Level>;
-  openLink?: () => Promise<ByteLink>;
 }
 
-export class Rs485Evaluator implements EvaluatorDriver {
-  readonly id: string;
+export class Rs485Evaluator extends SerialInputDriver implements EvaluatorDriver {
   private readonly keymap: Map<number, Level>;
   private readonly framer: KeypadFramer;
   private readonly keys = new Listeners<[EvaluatorKey]>();
-  private readonly errors = new Listeners<[DeviceError]>();
-  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly o: Rs485EvaluatorOptions) {
-    this.id = o.id ?? 'evaluator';
+    super(o, 'evaluator', (id) => ({ zh: '评价器未配置串口', en: `evaluator ${id}: no port configured` }));
     this.keymap = byteKeymap(this.id, o.keymap);
-    if (!o.port && !o.openLink) throw new DeviceError('config', 'no-port', { zh: '评价器未配置串口', en: `evaluator ${this.id}: no port configured` });
     this.framer = new KeypadFramer({
       onDiscard: (hex, reason) => this.errors.emit(new DeviceError('protocol', 'garbage', { zh: '评价器线路上有无法识别的数据', en: `evaluator ${this.id}: ${reason}` }, hex)),
     });
@@ -90,29 +82,16 @@ export class Rs485Evaluator implements EvaluatorDriver {
     return this.keys.add(l);
   }
 
-  onError(l: (err: DeviceError) => void): () => void {
-    return this.errors.add(l);
+  protected receive(chunk: Uint8Array): void {
+    for (const f of this.framer.push(chunk)) {
+      if (f.address !== this.o.address) continue;
+      const level = this.keymap.get(f.key);
+      if (level !== undefined) this.keys.emit({ deviceId: this.id, level });
+      else this.errors.emit(unknownKey(this.id, `key 0x${toHex([f.key])} from address ${f.address}`, f.raw));
+    }
   }
 
-  open(): Promise<ByteLink> {
-    return this.o.openLink ? this.o.openLink() : openSerialLink(this.o.port!);
-  }
-
-  async attach(link: ByteLink): Promise<void> {
-    this.detach();
-    this.unsubscribe = link.onData((chunk) => {
-      for (const f of this.framer.push(chunk)) {
-        if (f.address !== this.o.address) continue;
-        const level = this.keymap.get(f.key);
-        if (level !== undefined) this.keys.emit({ deviceId: this.id, level });
-        else this.errors.emit(unknownKey(this.id, `key 0x${toHex([f.key])} from address ${f.address}`, f.raw));
-      }
-    });
-  }
-
-  detach(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+  protected override reset(): void {
     this.framer.reset();
   }
 }

@@ -5,44 +5,33 @@
  */
 import type { Scan } from '../../../shared/devices/contract';
 import { DeviceError, toHex } from '../common/errors';
-import type { ByteLink } from '../common/link';
-import { openSerialLink, type SerialTarget } from '../common/serialLink';
-import type { SupervisedDriver } from '../common/supervisor';
+import { SerialInputDriver, type SerialInputOptions } from '../common/serialInput';
 import { ScanLineFramer } from './serialFramer';
 import { Listeners } from '../common/support';
 import { codeFromBytes, type ScanEncoding } from './text';
 
-export interface SerialScannerOptions {
-  id?: string;
-  /** Where the scanner is (path or USB identity) and its baud rate. */
-  port?: SerialTarget;
+export interface SerialScannerOptions extends SerialInputOptions {
   suffix?: 'cr' | 'crlf' | 'none';
   /** 'none': the gap that ends a code. Default 50 ms. */
   interByteMs?: number;
   /** 'cr'/'crlf': a partial line older than this without its CR is dropped. Default max(1000, 10 × interByteMs). */
   staleMs?: number;
   encoding?: ScanEncoding;
-  /** Open the link some other way (tests, TCP scanners); default: openSerialLink(port). */
-  openLink?: () => Promise<ByteLink>;
 }
 
-export class SerialScanner implements SupervisedDriver {
-  readonly id: string;
+export class SerialScanner extends SerialInputDriver {
   private readonly framer: ScanLineFramer;
   private readonly scans = new Listeners<[Scan]>();
-  private readonly errors = new Listeners<[DeviceError]>();
-  private unsubscribe: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly suffix: 'cr' | 'crlf' | 'none';
   private readonly interByteMs: number;
   private readonly staleMs: number;
 
   constructor(private readonly o: SerialScannerOptions) {
-    this.id = o.id ?? 'scanner';
+    super(o, 'scanner', (id) => ({ zh: '扫码枪未配置串口', en: `scanner ${id}: no port configured` }));
     this.suffix = o.suffix ?? 'cr';
     this.interByteMs = o.interByteMs ?? 50;
     this.staleMs = o.staleMs ?? Math.max(1000, this.interByteMs * 10);
-    if (!o.port && !o.openLink) throw new DeviceError('config', 'no-port', { zh: '扫码枪未配置串口', en: `scanner ${this.id}: no port configured` });
     this.framer = new ScanLineFramer({
       suffix: this.suffix,
       onDiscard: (hex, reason) => this.errors.emit(new DeviceError('protocol', 'scan-discarded', { zh: '扫码数据不完整，已丢弃', en: `scanner ${this.id}: ${reason}` }, hex)),
@@ -53,29 +42,14 @@ export class SerialScanner implements SupervisedDriver {
     return this.scans.add(l);
   }
 
-  /** Protocol trouble (incomplete or over-long codes): for the log and the health view; scanning goes on. */
-  onError(l: (err: DeviceError) => void): () => void {
-    return this.errors.add(l);
-  }
-
-  open(): Promise<ByteLink> {
-    return this.o.openLink ? this.o.openLink() : openSerialLink(this.o.port!);
-  }
-
-  async attach(link: ByteLink): Promise<void> {
-    this.detach();
-    this.unsubscribe = link.onData((chunk) => this.data(chunk));
-  }
-
-  detach(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+  /** Forget a partial code: its link is gone. */
+  protected override reset(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.framer.reset();
   }
 
-  private data(chunk: Uint8Array): void {
+  protected receive(chunk: Uint8Array): void {
     for (const code of this.framer.push(chunk)) this.emit(code);
     clearTimeout(this.timer);
     this.timer = undefined;
