@@ -14,6 +14,7 @@ import { CardReaderSim, SAMPLE_CARDS, type SimCard } from '../../electron/device
 import { openPtyPair, type PtyPair } from '../../electron/devices/sim/ptyPair';
 import { DeviceEventSchema, type DeviceEvent, type DeviceHealth } from '../../shared/devices/contract';
 import { idHash, type CardRead } from '../../shared/identity';
+import { until } from '../support/until';
 
 const KEY = 'hall-secret-key-0123456789abcdef';
 
@@ -21,14 +22,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('ID card reader over socat pty pairs, under a DeviceSupervisor', () => {
   it('reads, reports removal, survives garbage and bad checksums, reports a SAM fault, goes missing on unplug and reads again after replug', { timeout: 30_000 }, async () => {

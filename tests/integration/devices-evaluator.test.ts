@@ -13,19 +13,12 @@ import { superviseEvaluator } from '../../electron/devices/evaluator';
 import { EvaluatorSim } from '../../electron/devices/sim/evaluatorSim';
 import { openPtyPair, type PtyPair } from '../../electron/devices/sim/ptyPair';
 import { DeviceEventSchema, type DeviceHealth, type EvaluatorKey } from '../../shared/devices/contract';
+import { until } from '../support/until';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const KEYMAP = { '31': 5, '32': 4, '33': 3, '34': 2, '35': 1 };
 

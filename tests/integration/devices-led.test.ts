@@ -13,19 +13,12 @@ import { resolveLedFrame, superviseLed } from '../../electron/devices/led';
 import { LedSim } from '../../electron/devices/sim/ledSim';
 import { openPtyPair, type PtyPair } from '../../electron/devices/sim/ptyPair';
 import type { DeviceHealth } from '../../shared/devices/contract';
+import { until } from '../support/until';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('LED strip over socat pty pairs, under a DeviceSupervisor', () => {
   it("sum-3a-0a: GB2312 texts with verified checksums, 300 ms apart; unplug → missing; replug → shows the last text again", { timeout: 20_000 }, async () => {

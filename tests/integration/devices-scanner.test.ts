@@ -13,19 +13,12 @@ import { superviseScanner } from '../../electron/devices/scanner';
 import { openPtyPair, type PtyPair } from '../../electron/devices/sim/ptyPair';
 import { ScannerSim } from '../../electron/devices/sim/scannerSim';
 import { DeviceEventSchema, type DeviceHealth, type Scan } from '../../shared/devices/contract';
+import { until } from '../support/until';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function rig(config: object) {
   const dir = mkdtempSync(join(tmpdir(), 'hallq-scan-'));
