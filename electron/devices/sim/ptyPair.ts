@@ -3,7 +3,7 @@
  * simulator (or a test) the other. Killing socat is "unplugging the cable".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +19,10 @@ export interface PtyPair {
 export async function openPtyPair(dir = mkdtempSync(join(tmpdir(), 'hallq-pty-')), timeoutMs = 5000): Promise<PtyPair> {
   const device = join(dir, 'device');
   const peer = join(dir, 'peer');
+  // A killed socat leaves its links behind, pointing at pty numbers the system may already
+  // have given to a new pair: remove them, so "the links exist" means "the new pair is ready".
+  rmSync(device, { force: true });
+  rmSync(peer, { force: true });
   const proc: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${peer}`], { stdio: 'ignore' });
   let exited = false;
   proc.on('exit', () => (exited = true));
