@@ -10,6 +10,8 @@ PACKAGES=(
   ca-certificates
   postgresql   # the central server's database; the server tests run on it as well as PGlite
   socat        # real pseudo-terminal pairs for the serial device tests and simulators
+  chromium     # the screens' end-to-end tests and the kiosk benchmark (playwright-core drives it)
+  fonts-noto-cjk # Chinese text in the screens and their screenshots
   libusb-1.0-0 # node-hid's Linux build loads it (without it, HID devices report "missing")
 )
 

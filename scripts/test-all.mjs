@@ -3,7 +3,8 @@
 // "N passed, N failed" that counts the unit/integration tests and the simulation as one.
 //   1. unit tests (vitest, in parallel)
 //   2. integration tests (vitest, one file at a time: real servers, databases, ptys)
-//   3. convergence simulation, fixed seed, 200 runs (tests/sim)
+//   3. end-to-end tests: the screens built (vite), then driven in headless Chromium (tests/e2e)
+//   4. convergence simulation, fixed seed, 200 runs (tests/sim)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 
@@ -12,10 +13,14 @@ mkdirSync(results, { recursive: true });
 let passed = 0;
 let failed = 0;
 
-for (const project of ['unit', 'integration']) {
+for (const project of ['unit', 'integration', 'e2e']) {
+  if (project === 'e2e' && spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' }).status !== 0) {
+    failed += 1; // the screens do not build: no e2e test can run
+    continue;
+  }
   const out = `${results}/vitest-${project}.json`;
   // One integration file at a time (the flag, not only the project option, decides this).
-  const serial = project === 'integration' ? ['--no-file-parallelism'] : [];
+  const serial = project !== 'unit' ? ['--no-file-parallelism'] : [];
   const vitest = spawnSync('npx', ['vitest', 'run', '--project', project, ...serial, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
     stdio: 'inherit',
   });

@@ -68,6 +68,8 @@ export interface MetaValues {
   clockOffset: number;
   /** When this install first finished a pull (more: false); none = never caught up. */
   caughtUpAt: number;
+  /** The one-time code this install enrolled with (a different code means: enroll again). */
+  enrollCode: string;
 }
 export type MetaKey = keyof MetaValues;
 

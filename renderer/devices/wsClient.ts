@@ -6,14 +6,17 @@
 import type { DeviceApi, DeviceEvent, DeviceHealth, PrintResult, TicketPrint } from '../../shared/devices/contract';
 import { DeviceServerMessageSchema } from '../../shared/devices/wire';
 
+// Handlers typed through a method (checked bivariantly), so the DOM WebSocket and `ws` both fit.
+type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
 interface SocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(): void;
-  onopen: ((ev: unknown) => void) | null;
-  onclose: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onopen: Handler<unknown> | null;
+  onclose: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onerror: Handler<unknown> | null;
 }
 
 export interface WsDeviceClientOptions {

@@ -20,6 +20,7 @@ import { coordinatorRoutes } from './routes/coordinator';
 import { progressRoutes } from './routes/progress';
 import { syncRoutes } from './routes/sync';
 import { terminalRoutes } from './routes/terminals';
+import { screenRoutes } from './screens';
 
 export interface ServerOptions {
   db: Db;
@@ -31,6 +32,8 @@ export interface ServerOptions {
   upstream?: UpstreamOptions;
   now?: () => number;
   logger?: boolean | { level: string };
+  /** Serve the built screens (dist/web) from this directory: web mode. */
+  screensDir?: string;
 }
 
 export interface HallServer {
@@ -101,6 +104,7 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
   appointmentRoutes(app, ctx);
   progressRoutes(app, ctx);
   startSms(app, ctx);
+  if (opts.screensDir) await screenRoutes(app, opts.screensDir);
 
   let closing = false;
   app.addHook('onSend', async (_req, reply) => {

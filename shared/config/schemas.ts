@@ -25,6 +25,8 @@ export const ServiceSchema = z.object({
   /** Ticket number prefix: one capital letter (A001). */
   prefix: z.string().regex(/^[A-Z]$/, 'the prefix is one capital letter A-Z'),
   category: z.string().min(1).max(40).default('general'),
+  /** What the kiosk's category tab says (services of one category carry the same name). */
+  categoryName: BilingualSchema.optional(),
   /** R18: the "can't get it done" window has a category of its own. */
   kind: z.enum(['normal', 'cant-get-done']).default('normal'),
   /** R12: tickets only with an ID card. */

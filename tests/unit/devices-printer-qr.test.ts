@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeQr, qrByteCapacity, qrDark, qrSize, qrToSvg, qrVersionFor, type QrEcLevel, type QrMatrix } from '../../electron/devices/printer/qr';
+import { encodeQr, qrByteCapacity, qrDark, qrSize, qrToSvg, qrVersionFor, type QrEcLevel, type QrMatrix } from '../../shared/qr/qr';
 
 describe('QR encoder', () => {
   it('byte-mode capacities match the standard table', () => {

@@ -6,7 +6,7 @@
  */
 import iconv from 'iconv-lite';
 import { DeviceError, toHex } from '../common/errors';
-import { qrByteCapacity, type QrEcLevel } from './qr';
+import { qrByteCapacity, type QrEcLevel } from '../../../shared/qr/qr';
 
 export const ESC = 0x1b;
 export const GS = 0x1d;

@@ -7,7 +7,7 @@
 import type { Bilingual } from '../../../shared/config/text';
 import type { TicketPrint } from '../../../shared/devices/contract';
 import { EscPos, encodeGbk } from './escpos';
-import { encodeQr, qrSize, qrToSvg, qrVersionFor, type QrEcLevel } from './qr';
+import { encodeQr, qrSize, qrToSvg, qrVersionFor, type QrEcLevel } from '../../../shared/qr/qr';
 
 export type WidthDots = 384 | 576;
 

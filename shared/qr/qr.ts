@@ -1,6 +1,7 @@
 /**
- * A small QR code encoder (ISO/IEC 18004, byte mode, versions 1-40), no network and no package:
- * the spooler path draws the ticket's QR as an inline SVG, and the ESC/POS layout uses the
+ * A small QR code encoder (ISO/IEC 18004, byte mode, versions 1-40), no network and no package,
+ * shared by the printer drivers and the screens (the kiosk's e-ticket and guide QR codes): the
+ * spooler path and the screens draw it as an inline SVG, and the ESC/POS layout uses the
  * version table to pick a module size that fits the paper. Data is UTF-8 bytes, as the
  * printer's own `GS ( k` encoder receives it, so both paths encode the same payload.
  */
@@ -111,7 +112,7 @@ function rsRemainder(data: readonly number[], divisor: readonly number[]): numbe
 // ---- encoding ----
 
 export function encodeQr(data: Uint8Array | string, ecLevel: QrEcLevel = 'M', forceMask?: number): QrMatrix {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const bytes = typeof data === 'string' ? utf8(data) : data;
   const version = qrVersionFor(bytes.length, ecLevel);
   if (version === undefined) throw new RangeError(`QR data too long: ${bytes.length} bytes (level ${ecLevel} holds at most ${qrByteCapacity(40, ecLevel)})`);
 
@@ -351,4 +352,17 @@ export function qrToSvg(m: QrMatrix, opts: { sizeCss?: string; quiet?: number; t
   const size = opts.sizeCss ? ` width="${opts.sizeCss}" height="${opts.sizeCss}"` : '';
   const title = opts.title ? `<title>${opts.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</title>` : '';
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${dim} ${dim}"${size} shape-rendering="crispEdges">${title}<rect width="${dim}" height="${dim}" fill="#fff"/><path fill="#000" d="${d}"/></svg>`;
+}
+
+/** UTF-8 bytes of a string (shared/ has no TextEncoder type: it runs without DOM or Node types). */
+function utf8(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
 }

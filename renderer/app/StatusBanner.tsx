@@ -1,0 +1,31 @@
+/**
+ * Every screen says when it is offline or stale (and since when); online it stays out of the
+ * way. The text is for the person in front of the screen: what still works.
+ */
+import type { Bilingual } from '../../shared/config/text';
+import { Bi } from '../i18n/Bi';
+import { ago, hhmm } from '../i18n/format';
+import { useHall, useNow, useSyncStatus } from './context';
+
+export function StatusBanner({ offlineNote }: { /** What still works here while offline. */ offlineNote?: Bilingual }) {
+  const status = useSyncStatus();
+  const now = useNow(5_000);
+  const { state } = useHall();
+  if (status.authError) {
+    return (
+      <div className="status-banner status-error" role="alert" data-status="auth">
+        <Bi t={{ zh: `本机的注册已失效，请联系大厅信息管理员重新注册（${status.authError.messageZh ?? status.authError.message}）`, en: `This terminal's enrollment is no longer valid. Please call hall IT to enroll it again (${status.authError.message}).` }} />
+      </div>
+    );
+  }
+  if (status.state === 'online') return null;
+  const tz = state.config.schedule.timeZone;
+  const since = status.lastContact === null ? { zh: '尚未连接过服务器', en: 'never connected' } : { zh: `最后联络 ${hhmm(status.lastContact, tz)}（${ago(now - status.lastContact).zh}）`, en: `last contact ${hhmm(status.lastContact, tz)} (${ago(now - status.lastContact).en})` };
+  const head: Bilingual = status.state === 'offline' ? { zh: '网络中断，离线工作中', en: 'Offline' } : { zh: '数据可能不是最新', en: 'Not live: data may be out of date' };
+  const pending = status.pending > 0 ? { zh: `，${status.pending} 条记录待同步`, en: `, ${status.pending} records to sync` } : { zh: '', en: '' };
+  return (
+    <div className={`status-banner status-${status.state}`} role="status" data-status={status.state}>
+      <Bi t={{ zh: `${head.zh} · ${since.zh}${pending.zh}${offlineNote ? ` · ${offlineNote.zh}` : ''}`, en: `${head.en} · ${since.en}${pending.en}${offlineNote ? ` · ${offlineNote.en}` : ''}` }} />
+    </div>
+  );
+}

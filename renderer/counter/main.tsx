@@ -1,0 +1,5 @@
+import { mountRole } from '../app/mount';
+import { CounterApp } from './CounterApp';
+import './counter.css';
+
+mountRole('counter', CounterApp);

@@ -1,0 +1,5 @@
+import { mountRole } from '../app/mount';
+import { DisplayApp } from './DisplayApp';
+import './display.css';
+
+mountRole('display', DisplayApp);

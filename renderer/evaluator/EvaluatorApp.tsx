@@ -1,0 +1,9 @@
+import { StatusBanner } from '../app/StatusBanner';
+
+export function EvaluatorApp() {
+  return (
+    <div className="evaluator">
+      <StatusBanner />
+    </div>
+  );
+}

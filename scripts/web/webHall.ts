@@ -1,0 +1,136 @@
+/**
+ * The whole hall on one machine: the hall server on its embedded database serving the built
+ * screens, the demo hall configured through the admin API, every demo terminal created with a
+ * one-time code, and simulated devices (real pseudo-terminals) behind the device host. Used by
+ * `npm run web` and by the end-to-end tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { openPglite } from '../../server/db/pglite';
+import type { Db } from '../../server/db/db';
+import { buildServer, type HallServer } from '../../server/http/app';
+import { ensureAdmin, newToken } from '../../server/store/terminals';
+import { startDeviceHost, type DeviceHost } from '../../electron/device-host/server';
+import { DeviceManager } from '../../electron/devices/manager';
+import { startSimulatedDevices, type SimulatedDevices } from '../../electron/devices/sim/simulatedDevices';
+import { hashPin } from '../../shared/identity/pin';
+import { DEMO_CATEGORIES, DEMO_NOTICES, DEMO_PIN, DEMO_SCHEDULE, DEMO_SERVICES, DEMO_STAFF, DEMO_TERMINALS, DEMO_WINDOWS, type DemoTerminal } from './demoHall';
+
+export const SCREENS_DIR = resolve(import.meta.dirname, '../../dist/web');
+/** The demo hall's key for ID-number hashes (R21). A real hall's comes from its enrollment. */
+export const DEMO_HALL_KEY = 'demo-hall-key-0123456789abcdef';
+
+export interface WebHallOptions {
+  port?: number;
+  host?: string;
+  hall?: string;
+  /** PGlite directory; default: in memory (a fresh demo hall each start). */
+  dataDir?: string;
+  /** Start simulated devices and the device host (needs socat). */
+  devices?: boolean;
+  /** Server clock, for tests. */
+  now?: () => number;
+  /** Extra demo setup before terminals are created (tests add their own config). */
+  logger?: boolean | { level: string };
+  /** Terminals to create; default: the demo set. */
+  terminals?: DemoTerminal[];
+  /** Leave the schedule etc. out (tests configure their own). */
+  configure?: boolean;
+}
+
+export interface WebHall {
+  url: string;
+  hall: string;
+  adminToken: string;
+  server: HallServer;
+  db: Db;
+  sims?: SimulatedDevices;
+  deviceHost?: DeviceHost;
+  deviceManager?: DeviceManager;
+  /** Page address of each terminal (with its one-time code and the device host). */
+  pages: Map<string, string>;
+  /** A new page address for a terminal (a new one-time code; re-enrolls the browser). */
+  enroll(t: DemoTerminal): Promise<string>;
+  /** Admin API call. */
+  admin(method: string, path: string, body?: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
+  const hall = o.hall ?? 'demo-hall';
+  const db = await openPglite(o.dataDir);
+  const server = await buildServer({ db, screensDir: SCREENS_DIR, logger: o.logger ?? false, ...(o.now ? { now: o.now } : {}) });
+  const adminToken = newToken();
+  await ensureAdmin(db, hall, adminToken, (o.now ?? Date.now)());
+  await server.app.listen({ port: o.port ?? 0, host: o.host ?? '127.0.0.1' });
+  const addr = server.app.server.address() as { port: number };
+  const url = `http://${o.host ?? '127.0.0.1'}:${addr.port}`;
+
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json: unknown = await res.json();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  if (o.configure !== false) await configureDemoHall(admin);
+
+  let sims: SimulatedDevices | undefined;
+  let deviceHost: DeviceHost | undefined;
+  let deviceManager: DeviceManager | undefined;
+  const deviceToken = randomBytes(18).toString('base64url');
+  if (o.devices) {
+    sims = await startSimulatedDevices();
+    deviceManager = new DeviceManager({ config: sims.config, hallKey: DEMO_HALL_KEY });
+    deviceHost = await startDeviceHost({ api: deviceManager, allowedOrigins: [url], token: deviceToken });
+  }
+
+  const enroll = async (t: DemoTerminal) => {
+    const { code } = (await admin('POST', '/api/admin/terminals', { id: t.id, role: t.role, ...(t.windowId ? { windowId: t.windowId } : {}) })) as { code: string };
+    const q = new URLSearchParams({ terminal: t.id, code });
+    if (deviceHost && (t.role === 'kiosk' || t.role === 'counter' || t.role === 'evaluator')) {
+      q.set('devices', deviceHost.url);
+      q.set('dt', deviceToken);
+    }
+    return `${url}/${t.role}/?${q}`;
+  };
+  const pages = new Map<string, string>();
+  for (const t of o.terminals ?? DEMO_TERMINALS) {
+    if (o.configure !== false) await admin('PUT', '/api/admin/config', { kind: 'terminal', id: t.id, value: { id: t.id, role: t.role, ...(t.windowId ? { windowId: t.windowId } : {}), ...(t.offlineSeries ? { offlineSeries: t.offlineSeries } : {}) } });
+    pages.set(t.id, await enroll(t));
+  }
+
+  return {
+    url,
+    hall,
+    adminToken,
+    server,
+    db,
+    ...(sims ? { sims } : {}),
+    ...(deviceHost ? { deviceHost } : {}),
+    ...(deviceManager ? { deviceManager } : {}),
+    pages,
+    enroll,
+    admin,
+    async close() {
+      await deviceHost?.close();
+      await deviceManager?.stop();
+      await sims?.stop();
+      await server.close();
+      await db.close();
+    },
+  };
+}
+
+export async function configureDemoHall(admin: (method: string, path: string, body?: unknown) => Promise<unknown>): Promise<void> {
+  const put = (kind: string, id: string, value: unknown) => admin('PUT', '/api/admin/config', { kind, id, value });
+  await put('schedule', 'hall', DEMO_SCHEDULE);
+  for (const s of DEMO_SERVICES) await put('service', s.id, { ...s, categoryName: DEMO_CATEGORIES[s.category] });
+  for (const w of DEMO_WINDOWS) await put('window', w.id, w);
+  for (const s of DEMO_STAFF) await put('staff', s.id, { ...s, pinHash: await hashPin(DEMO_PIN, randomBytes(16)) });
+  for (const n of DEMO_NOTICES) await admin('POST', '/api/admin/notices', n);
+}

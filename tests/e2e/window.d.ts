@@ -1,0 +1,2 @@
+// Pages expose their running terminal as window.__hallq (renderer/app/env.ts).
+import '../../renderer/app/env';
