@@ -161,6 +161,8 @@ export const DEMO_SCHEDULE = {
   cutoffMinutes: 0,
 };
 
+export const DEMO_POLICY = { hallName: g('朝阳区政务服务中心', 'Chaoyang District Government Service Center') };
+
 export interface DemoTerminal {
   id: string;
   role: 'kiosk' | 'counter' | 'evaluator' | 'display' | 'admin';

@@ -14,7 +14,7 @@ import { startDeviceHost, type DeviceHost } from '../../electron/device-host/ser
 import { DeviceManager } from '../../electron/devices/manager';
 import { startSimulatedDevices, type SimulatedDevices } from '../../electron/devices/sim/simulatedDevices';
 import { hashPin } from '../../shared/identity/pin';
-import { DEMO_CATEGORIES, DEMO_NOTICES, DEMO_PIN, DEMO_SCHEDULE, DEMO_SERVICES, DEMO_STAFF, DEMO_TERMINALS, DEMO_WINDOWS, type DemoTerminal } from './demoHall';
+import { DEMO_CATEGORIES, DEMO_NOTICES, DEMO_POLICY, DEMO_PIN, DEMO_SCHEDULE, DEMO_SERVICES, DEMO_STAFF, DEMO_TERMINALS, DEMO_WINDOWS, type DemoTerminal } from './demoHall';
 
 export const SCREENS_DIR = resolve(import.meta.dirname, '../../dist/web');
 /** The demo hall's key for ID-number hashes (R21). A real hall's comes from its enrollment. */
@@ -129,6 +129,7 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
 export async function configureDemoHall(admin: (method: string, path: string, body?: unknown) => Promise<unknown>): Promise<void> {
   const put = (kind: string, id: string, value: unknown) => admin('PUT', '/api/admin/config', { kind, id, value });
   await put('schedule', 'hall', DEMO_SCHEDULE);
+  await put('policy', 'hall', DEMO_POLICY);
   for (const s of DEMO_SERVICES) await put('service', s.id, { ...s, categoryName: DEMO_CATEGORIES[s.category] });
   for (const w of DEMO_WINDOWS) await put('window', w.id, w);
   for (const s of DEMO_STAFF) await put('staff', s.id, { ...s, pinHash: await hashPin(DEMO_PIN, randomBytes(16)) });

@@ -112,6 +112,18 @@ export const PolicySchema = z.object({
     })
     .default({ green: ['assisted'], appointment: ['appointment', 'assisted'], special: ['kiosk', 'idcard', 'assisted'] }),
   numberDigits: z.number().int().min(2).max(4).default(3),
+  /** On tickets and screens. */
+  hallName: BilingualSchema.default({ zh: '政务服务中心', en: 'Government Service Center' }),
+  /** R20: the supervision hotline shown on the kiosk and the board. */
+  hotline: z.string().min(3).max(20).default('12345'),
+  /** The kiosk returns to its attract screen after this long without a touch. */
+  kioskIdleSeconds: z.number().int().min(10).max(600).default(60),
+  /** R8: the evaluator records "no rating" after this long without a choice. */
+  ratingTimeoutSeconds: z.number().int().min(10).max(600).default(30),
+  /** Alerts for the leader on duty: a citizen waiting longer than this... */
+  longWaitMinutes: z.number().int().min(1).max(480).default(30),
+  /** ... a window paused longer than this. */
+  longPauseMinutes: z.number().int().min(1).max(480).default(15),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
