@@ -3,12 +3,14 @@
  * JSON object. Ratios compare our path with the raw operation beneath it in the same run.
  */
 import { benchFold } from './fold';
+import { benchKiosk } from './kiosk';
 import { benchSync } from './sync';
 
 type Result = Record<string, number | string>;
 const benches: Record<string, () => Result | Promise<Result>> = {
   fold: benchFold,
   sync: benchSync,
+  kiosk: benchKiosk,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
