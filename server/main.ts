@@ -2,6 +2,7 @@
  * `node --import tsx server/main.ts`: the central server (DATABASE_URL set) or an embedded hub
  * (PGlite in HALLQ_DATA_DIR). Configuration comes from the environment, validated.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { openPostgres } from './db/postgres';
 import { openPglite } from './db/pglite';
@@ -17,6 +18,8 @@ const EnvSchema = z.object({
   HALLQ_HALL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/).default('demo-hall'),
   HALLQ_ADMIN_TOKEN: z.string().min(24).optional(),
   HALLQ_ROLE: z.enum(['central', 'hub']).default('central'),
+  /** Serve the built screens (npm run build:web) from this directory. */
+  HALLQ_SCREENS_DIR: z.string().optional(),
   HALLQ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug']).default('info'),
   // A hub's central server, and the token of a terminal of role 'hub' enrolled there for HALLQ_HALL.
   HALLQ_UPSTREAM_URL: z
@@ -54,6 +57,7 @@ export async function main(): Promise<void> {
     isHub: env.HALLQ_ROLE === 'hub',
     ...(env.HALLQ_UPSTREAM_URL && env.HALLQ_UPSTREAM_TOKEN ? { upstream: { url: env.HALLQ_UPSTREAM_URL, token: env.HALLQ_UPSTREAM_TOKEN, hall: env.HALLQ_HALL } } : {}),
     logger: { level: env.HALLQ_LOG_LEVEL },
+    ...(env.HALLQ_SCREENS_DIR ? { screensDir: resolve(env.HALLQ_SCREENS_DIR) } : {}),
   });
   const adminToken = env.HALLQ_ADMIN_TOKEN ?? newToken();
   await ensureAdmin(db, env.HALLQ_HALL, adminToken, Date.now());
