@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { build } from 'vite';
 import { DEMO_PIN, DEMO_STAFF, DEMO_TERMINALS } from './web/demoHall';
+import { startSimPanel } from './web/simPanel';
 import { startWebHall } from './web/webHall';
 
 function hasSocat(): boolean {
@@ -32,6 +33,8 @@ async function main() {
   line();
   line(`hallq web mode: the demo hall "${hall.hall}" at ${hall.url}`);
   line(devices ? 'simulated devices: card reader, printer, scanner, evaluator keypad, LED strip (on pseudo-terminals)' : 'no socat: running without simulated devices (kiosks hand out e-tickets)');
+  const panel = hall.sims ? await startSimPanel(hall.sims, Number(process.env.HALLQ_SIM_PORT ?? 8081)) : undefined;
+  if (panel) line(`simulated devices panel (place an ID card, scan a code, press evaluator keys, run out of paper): ${panel.url}`);
   line();
   for (const t of DEMO_TERMINALS) line(`  ${t.id.padEnd(12)} ${hall.pages.get(t.id)}`);
   line();
@@ -39,6 +42,7 @@ async function main() {
   line(`admin API token: ${hall.adminToken}`);
   line('each address carries a one-time enrollment code: open each once per browser profile. Ctrl+C stops.');
   const stop = async () => {
+    await panel?.close();
     await hall.close();
     process.exit(0);
   };
