@@ -41,14 +41,22 @@ export async function openTerminal(o: OpenTerminalOptions): Promise<Terminal> {
   // The screens' tables follow the fold: one write after each burst of changes, by the leader.
   const views = new ViewWriter(db);
   await views.load();
+  // A change during a write is not lost: it marks the views dirty and one more write follows.
   let pending: Promise<unknown> | null = null;
+  let dirty = false;
   const refresh = () => {
-    if (pending || !engine.isLeader) return;
+    if (!engine.isLeader) return;
+    if (pending) {
+      dirty = true;
+      return;
+    }
+    dirty = false;
     pending = Promise.resolve()
       .then(() => views.write(local.state, local.now()))
       .catch((err: unknown) => o.onError?.(err, 'views'))
       .finally(() => {
         pending = null;
+        if (dirty) refresh();
       });
   };
   const stopViews = local.subscribe(refresh);
@@ -64,7 +72,8 @@ export async function openTerminal(o: OpenTerminalOptions): Promise<Terminal> {
     views,
     async close() {
       stopViews();
-      await pending;
+      dirty = false;
+      while (pending) await pending;
       await engine.stop();
       db.close();
     },

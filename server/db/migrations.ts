@@ -158,6 +158,15 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ALTER TABLE terminals ADD COLUMN upstream_synced_at BIGINT;
     `,
   },
+  {
+    id: 6,
+    name: 'terminal last seen',
+    sql: `
+      -- When this server last authenticated the terminal (R17: the admin sees terminal health);
+      -- written at most every 30 s per terminal.
+      ALTER TABLE terminals ADD COLUMN last_seen_at BIGINT;
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

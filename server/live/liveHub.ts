@@ -62,6 +62,11 @@ export class LiveHub {
     for (const s of this.rooms.get(hall)?.sockets ?? []) if (s.terminalId === terminalId) s.close(4001, 'token revoked');
   }
 
+  /** Terminals of the hall with an open live socket on this instance (the admin's health view). */
+  liveTerminals(hall: string): Set<string> {
+    return new Set([...(this.rooms.get(hall)?.sockets ?? [])].map((s) => s.terminalId));
+  }
+
   connections(): number {
     let n = 0;
     for (const r of this.rooms.values()) n += r.sockets.size;

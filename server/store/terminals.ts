@@ -34,7 +34,11 @@ interface TerminalRow {
   revoked_at: number | null;
   token_expires_at: number | null;
   code_expires_at: number | null;
+  last_seen_at: number | string | null;
 }
+
+/** Terminal health (R17): `last_seen_at` is written at most this often per terminal. */
+export const LAST_SEEN_EVERY_MS = 30_000;
 
 export async function createTerminal(
   q: Queryable,
@@ -89,7 +93,48 @@ export async function authenticate(q: Queryable, token: string | undefined, now:
   if (row.token_expires_at !== null && row.token_expires_at < now) {
     return refuse(401, 'token-expired', `terminal ${row.id}'s token has expired; enroll it again`, '终端令牌已过期，请重新注册');
   }
+  await touchLastSeen(q, row, now);
   return { hall: row.hall, terminalId: row.id, role: row.role, epoch: row.epoch, ...(row.window_id ? { windowId: row.window_id } : {}) };
+}
+
+/**
+ * Record that the terminal was heard from, at most every LAST_SEEN_EVERY_MS: the row just read
+ * says when it was last written, and the guarded UPDATE keeps concurrent requests (or other
+ * instances) from writing it again inside the interval.
+ */
+async function touchLastSeen(q: Queryable, row: TerminalRow, now: number): Promise<void> {
+  const seen = row.last_seen_at === null ? null : Number(row.last_seen_at);
+  if (seen !== null && seen > now - LAST_SEEN_EVERY_MS && seen <= now) return;
+  await q.query('UPDATE terminals SET last_seen_at = $3 WHERE hall = $1 AND id = $2 AND (last_seen_at IS NULL OR last_seen_at <= $4 OR last_seen_at > $3)', [
+    row.hall,
+    row.id,
+    now,
+    now - LAST_SEEN_EVERY_MS,
+  ]);
+}
+
+/** A hall's terminals as the admin's health view lists them (live sockets are added by the route). */
+export interface TerminalHealthRow {
+  id: string;
+  role: Role;
+  windowId: string | null;
+  /** Server time this server last authenticated it; null = never. */
+  lastSeenAt: number | null;
+  /** Holds a token (enrolled at least once); false = created, code not used yet. */
+  enrolled: boolean;
+  revoked: boolean;
+}
+
+export async function listTerminals(q: Queryable, hall: string): Promise<TerminalHealthRow[]> {
+  const r = await q.query<TerminalRow & { token_hash: string | null }>('SELECT * FROM terminals WHERE hall = $1 ORDER BY id', [hall]);
+  return r.rows.map((t) => ({
+    id: t.id,
+    role: t.role,
+    windowId: t.window_id,
+    lastSeenAt: t.last_seen_at === null ? null : Number(t.last_seen_at),
+    enrolled: t.token_hash !== null,
+    revoked: t.revoked_at !== null,
+  }));
 }
 
 export async function revoke(q: Queryable, hall: string, id: string, now: number): Promise<void> {

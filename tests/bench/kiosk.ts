@@ -42,6 +42,8 @@ async function taps(page: Page, n: number): Promise<number[]> {
     for (let i = 0; i < n; i++) {
       const done = q('done');
       if (done) done.click();
+      await until(() => q('service-hukou') || q('start'));
+      q('start')?.click();
       await until(() => q('service-hukou'));
       q('service-hukou')!.click();
       await until(() => q('take-ticket'));

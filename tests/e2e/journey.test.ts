@@ -23,6 +23,7 @@ const tid = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
 
 async function takeTicket(page: Page, serviceId: string): Promise<string> {
   if (await tid(page, 'done').count()) await tid(page, 'done').click();
+  await tid(page, 'start').click();
   await tid(page, `service-${serviceId}`).click();
   await tid(page, 'take-ticket').click();
   const number = tid(page, 'ticket-number');

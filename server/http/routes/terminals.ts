@@ -1,7 +1,7 @@
 /** Enrollment: admins create terminals and get one-time codes; terminals trade codes for tokens. */
 import type { FastifyInstance } from 'fastify';
 import { CreateTerminalSchema, EnrollRequestSchema, RelayedTerminalSchema } from '../../../shared/sync/protocol';
-import { adoptRelayed, createTerminal, enroll, revoke } from '../../store/terminals';
+import { adoptRelayed, createTerminal, enroll, listTerminals, revoke } from '../../store/terminals';
 import { parse, principal, type ServerContext } from '../context';
 
 export function terminalRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -9,6 +9,15 @@ export function terminalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const who = await principal(ctx, req, ['admin']);
     const t = parse(CreateTerminalSchema, req.body);
     return createTerminal(ctx.db, who.hall, t, ctx.now());
+  });
+
+  // Terminal health for the leader on duty (R17): when each was last heard from, and whether
+  // it holds a live socket here. `now` is the server's clock, the one lastSeenAt is measured in.
+  app.get('/api/admin/terminals', async (req) => {
+    const who = await principal(ctx, req, ['admin']);
+    const rows = await listTerminals(ctx.db, who.hall);
+    const live = ctx.live.liveTerminals(who.hall);
+    return { now: ctx.now(), terminals: rows.map((t) => ({ ...t, live: live.has(t.id) })) };
   });
 
   app.delete('/api/admin/terminals/:id', async (req) => {

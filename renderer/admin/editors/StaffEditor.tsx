@@ -1,0 +1,106 @@
+/**
+ * Staff: the public card (R9: name, post, duties, commitment, photo) and the counter PIN. A new
+ * PIN is hashed here (salted PBKDF2) and only the hash is stored; no hash is ever shown.
+ */
+import { useMemo, useState } from 'react';
+import type { Staff } from '../../../shared/config/schemas';
+import type { Bilingual } from '../../../shared/config/text';
+import { hashPin, isValidPin } from '../../../shared/identity/pin';
+import { useHall, useTerminal } from '../../app/context';
+import { Bi } from '../../i18n/Bi';
+import { removeConfig, saveConfig } from './changes';
+import { Button, Field, OutcomeNote, SAVED, TextInput, type Outcome } from './Form';
+import { ListEditor } from './ListEditor';
+
+interface Draft {
+  id: string;
+  name: string;
+  post: string;
+  duties: string;
+  commitment: string;
+  photo: string;
+  pin: string;
+}
+
+function StaffForm({ staff, done }: { staff: Staff | undefined; done: (m: Bilingual) => void }) {
+  const { terminal } = useTerminal();
+  const [d, setD] = useState<Draft>(() => ({ id: staff?.id ?? '', name: staff?.name ?? '', post: staff?.post ?? '', duties: staff?.duties ?? '', commitment: staff?.commitment ?? '', photo: staff?.photo ?? '', pin: '' }));
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof Draft>(k: K) => (v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  const save = async () => {
+    if (d.pin !== '' && !isValidPin(d.pin)) return setOutcome({ ok: false, message: { zh: '未保存：PIN 应为 4 至 8 位数字。', en: 'Not saved: a PIN is 4 to 8 digits.' } });
+    setBusy(true);
+    try {
+      // The current hash stays unless a new PIN is given (it is in the state, never on screen).
+      const pinHash = d.pin !== '' ? await hashPin(d.pin, crypto.getRandomValues(new Uint8Array(16))) : staff?.pinHash;
+      const value = { id: d.id.trim(), name: d.name.trim(), post: d.post.trim(), duties: d.duties.trim(), commitment: d.commitment.trim(), ...(d.photo.trim() ? { photo: d.photo.trim() } : {}), ...(pinHash ? { pinHash } : {}) };
+      const r = await saveConfig(terminal.local, 'staff', d.id.trim(), value);
+      if (r.ok) done(d.pin !== '' ? { zh: `${SAVED.zh}新 PIN 已设置。`, en: `${SAVED.en} The new PIN is set.` } : SAVED);
+      else setOutcome(r);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="form">
+      <div className="form-grid">
+        <Field label={{ zh: '编号', en: 'ID' }}>
+          <TextInput name="id" value={d.id} onChange={set('id')} readOnly={staff !== undefined} />
+        </Field>
+        <Field label={{ zh: '姓名（公示）', en: 'Name (shown publicly, R9)' }}>
+          <TextInput name="name" value={d.name} onChange={set('name')} />
+        </Field>
+        <Field label={{ zh: '岗位', en: 'Post' }}>
+          <TextInput name="post" value={d.post} onChange={set('post')} />
+        </Field>
+        <Field label={{ zh: '照片地址', en: 'Photo (path or address)' }}>
+          <TextInput name="photo" value={d.photo} onChange={set('photo')} />
+        </Field>
+        <Field wide label={{ zh: '职责', en: 'Duties' }}>
+          <textarea className="input" name="duties" rows={2} value={d.duties} onChange={(e) => set('duties')(e.target.value)} />
+        </Field>
+        <Field wide label={{ zh: '服务承诺', en: 'Service commitment' }}>
+          <textarea className="input" name="commitment" rows={2} value={d.commitment} onChange={(e) => set('commitment')(e.target.value)} />
+        </Field>
+        <Field
+          label={{ zh: '设置新 PIN（窗口签到用）', en: 'Set a new PIN (counter sign-in)' }}
+          hint={staff?.pinHash ? { zh: '已设置 PIN；留空则不变', en: 'A PIN is set; leave blank to keep it' } : { zh: '尚未设置 PIN', en: 'No PIN set yet' }}
+        >
+          <TextInput name="pin" type="password" value={d.pin} onChange={set('pin')} placeholder="4-8 位数字 / digits" />
+        </Field>
+      </div>
+      <OutcomeNote outcome={outcome} />
+      <div className="form-actions">
+        <Button kind="primary" name="save" onClick={() => void save()} disabled={busy}>
+          <Bi t={{ zh: '保存', en: 'Save' }} />
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function StaffEditor() {
+  const { terminal } = useTerminal();
+  const { state, version } = useHall();
+  const items = useMemo(() => [...state.config.staff.values()], [state, version]);
+  return (
+    <ListEditor
+      title={{ zh: '工作人员', en: 'Staff' }}
+      testid="staff"
+      items={items}
+      columns={[
+        { title: { zh: '编号', en: 'ID' }, cell: (s) => <code>{s.id}</code> },
+        { title: { zh: '姓名', en: 'Name' }, cell: (s) => s.name },
+        { title: { zh: '岗位', en: 'Post' }, cell: (s) => s.post },
+        { title: { zh: '服务承诺', en: 'Commitment' }, cell: (s) => <span className="clip">{s.commitment}</span> },
+        { title: { zh: 'PIN', en: 'PIN' }, cell: (s) => (s.pinHash ? <Bi t={{ zh: '已设置', en: 'set' }} only /> : <span className="muted"><Bi t={{ zh: '未设置', en: 'not set' }} only /></span>) },
+      ]}
+      form={(item, done) => <StaffForm staff={item} done={done} />}
+      onRemove={async (s) => {
+        const r = await removeConfig(terminal.local, 'staff', s.id);
+        return r.ok ? { ok: true, message: { zh: `已删除 ${s.name}。`, en: `Removed ${s.name}.` } } : r;
+      }}
+    />
+  );
+}

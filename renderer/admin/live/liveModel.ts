@@ -1,0 +1,171 @@
+/**
+ * The live view's numbers, from the folded hall state: who waits where and for how long, what
+ * each window is doing, today's totals, and the alerts the leader on duty must act on.
+ */
+import type { Bilingual } from '../../../shared/config/text';
+import type { HallState } from '../../../shared/fold/state';
+import { localDate } from '../../../shared/schedule/zone';
+import { minutes } from '../../i18n/format';
+import { offlineTerminals, type HealthResponse } from './health';
+
+export interface ServiceLine {
+  serviceId: string;
+  name: Bilingual;
+  waiting: number;
+  /** Since the longest-waiting ticket was issued; null when nobody waits. */
+  longestWaitMs: number | null;
+  /** Tickets waiting longer than the policy's longWaitMinutes. */
+  overLimit: number;
+}
+
+export interface WindowLine {
+  windowId: string;
+  label: string;
+  name?: Bilingual;
+  state: 'open' | 'paused' | 'closed';
+  pauseReason?: string;
+  /** How long it has been in this state. */
+  forMs: number;
+  staffId?: string;
+  staffName?: string;
+  currentNumber?: string;
+  servedToday: number;
+}
+
+export interface Totals {
+  issued: number;
+  served: number;
+  noShow: number;
+  rated: number;
+  bad: number;
+  waiting: number;
+}
+
+export type AlertKind = 'long-wait' | 'long-pause' | 'terminal-offline' | 'device-fault';
+
+export interface Alert {
+  kind: AlertKind;
+  /** Stable key (for lists and tests). */
+  key: string;
+  severity: 'warning' | 'critical';
+  text: Bilingual;
+}
+
+export interface LiveModel {
+  today: string;
+  services: ServiceLine[];
+  windows: WindowLine[];
+  totals: Totals;
+  alerts: Alert[];
+}
+
+const DEVICE_NAMES: Record<string, Bilingual> = {
+  printer: { zh: '打印机', en: 'printer' },
+  'card-reader': { zh: '身份证读卡器', en: 'ID card reader' },
+  scanner: { zh: '扫码器', en: 'scanner' },
+  evaluator: { zh: '评价器', en: 'evaluator' },
+  led: { zh: '窗口屏', en: 'LED strip' },
+  camera: { zh: '摄像头', en: 'camera' },
+};
+
+export function liveModel(s: HallState, now: number, health?: HealthResponse): LiveModel {
+  const { config } = s;
+  const today = localDate(now, config.schedule.timeZone);
+  const longWaitMs = config.policy.longWaitMinutes * 60_000;
+  const longPauseMs = config.policy.longPauseMinutes * 60_000;
+  const alerts: Alert[] = [];
+
+  const services: ServiceLine[] = [];
+  for (const svc of config.services.values()) {
+    let oldest: number | null = null;
+    let overLimit = 0;
+    const ids = s.waiting.get(`${today}|${svc.id}`) ?? new Set<string>();
+    for (const id of ids) {
+      const t = s.tickets.get(id);
+      if (!t) continue;
+      if (oldest === null || t.issuedAt < oldest) oldest = t.issuedAt;
+      if (now - t.issuedAt > longWaitMs) overLimit++;
+    }
+    const line: ServiceLine = { serviceId: svc.id, name: svc.name, waiting: ids.size, longestWaitMs: oldest === null ? null : Math.max(0, now - oldest), overLimit };
+    services.push(line);
+    if (overLimit > 0 && line.longestWaitMs !== null) {
+      const d = minutes(line.longestWaitMs);
+      alerts.push({
+        kind: 'long-wait',
+        key: `long-wait:${svc.id}`,
+        severity: 'warning',
+        text: {
+          zh: `${svc.name.zh}：${overLimit} 人等候超过 ${config.policy.longWaitMinutes} 分钟（最长 ${d.zh}）`,
+          en: `${svc.name.en}: ${overLimit} waiting over ${config.policy.longWaitMinutes} min (longest ${d.en})`,
+        },
+      });
+    }
+  }
+
+  const served = new Map<string, number>();
+  for (const t of s.tickets.values()) if (t.day === today && t.status === 'finished' && t.windowId) served.set(t.windowId, (served.get(t.windowId) ?? 0) + 1);
+
+  const windows: WindowLine[] = [];
+  const ids = new Set([...config.windows.keys(), ...s.windows.keys()]);
+  for (const id of ids) {
+    const cfg = config.windows.get(id);
+    const w = s.windows.get(id);
+    const line: WindowLine = { windowId: id, label: cfg?.label ?? id, state: w?.state ?? 'closed', forMs: w ? Math.max(0, now - w.since) : 0, servedToday: served.get(id) ?? 0 };
+    if (cfg?.name) line.name = cfg.name;
+    if (w?.pauseReason && w.state === 'paused') line.pauseReason = w.pauseReason;
+    if (w?.staffId) {
+      line.staffId = w.staffId;
+      const name = config.staff.get(w.staffId)?.name;
+      if (name) line.staffName = name;
+    }
+    const cur = w?.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined;
+    if (cur) line.currentNumber = cur.number;
+    windows.push(line);
+    if (line.state === 'paused' && line.forMs > longPauseMs) {
+      const d = minutes(line.forMs);
+      alerts.push({
+        kind: 'long-pause',
+        key: `long-pause:${id}`,
+        severity: 'warning',
+        text: {
+          zh: `${line.label} 号窗口暂停服务已 ${d.zh}（${line.pauseReason ?? '未说明原因'}）`,
+          en: `Window ${line.label} has been paused for ${d.en} (${line.pauseReason ?? 'no reason given'})`,
+        },
+      });
+    }
+  }
+  windows.sort((a, b) => a.label.localeCompare(b.label, 'en', { numeric: true }));
+
+  if (health) {
+    for (const t of offlineTerminals(health)) {
+      const seen = t.lastSeenAt === null ? { zh: '从未连接', en: 'never connected' } : { zh: `已 ${minutes(health.now - t.lastSeenAt).zh}未连接`, en: `not seen for ${minutes(health.now - t.lastSeenAt).en}` };
+      alerts.push({ kind: 'terminal-offline', key: `terminal-offline:${t.id}`, severity: 'critical', text: { zh: `终端 ${t.id} 离线（${seen.zh}）`, en: `Terminal ${t.id} is offline (${seen.en})` } });
+    }
+  }
+
+  for (const d of s.devices.values()) {
+    if (d.ok) continue;
+    const name = DEVICE_NAMES[d.device] ?? { zh: d.device, en: d.device };
+    const detail = [d.code, d.message].filter(Boolean).join(' · ');
+    alerts.push({
+      kind: 'device-fault',
+      key: `device-fault:${d.terminal}/${d.device}`,
+      severity: 'critical',
+      text: { zh: `${d.terminal} 的${name.zh}故障（${detail}）`, en: `${d.terminal}: ${name.en} fault (${detail})` },
+    });
+  }
+
+  const totals: Totals = { issued: 0, served: 0, noShow: 0, rated: 0, bad: 0, waiting: services.reduce((n, l) => n + l.waiting, 0) };
+  for (const [key, st] of s.stats) {
+    if (!key.startsWith(`${today}|`)) continue;
+    totals.issued += st.issued;
+    totals.served += st.served;
+    totals.noShow += st.noShow;
+    totals.rated += st.rated;
+    totals.bad += st.bad;
+  }
+
+  const order: Record<Alert['severity'], number> = { critical: 0, warning: 1 };
+  alerts.sort((a, b) => order[a.severity] - order[b.severity]);
+  return { today, services, windows, totals, alerts };
+}
