@@ -22,7 +22,7 @@ export function StatusBanner({ offlineNote }: { /** What still works here while 
   const tz = state.config.schedule.timeZone;
   const since = status.lastContact === null ? { zh: '尚未连接过服务器', en: 'never connected' } : { zh: `最后联络 ${hhmm(status.lastContact, tz)}（${ago(now - status.lastContact).zh}）`, en: `last contact ${hhmm(status.lastContact, tz)} (${ago(now - status.lastContact).en})` };
   const head: Bilingual = status.state === 'offline' ? { zh: '网络中断，离线工作中', en: 'Offline' } : { zh: '数据可能不是最新', en: 'Not live: data may be out of date' };
-  const pending = status.pending > 0 ? { zh: `，${status.pending} 条记录待同步`, en: `, ${status.pending} records to sync` } : { zh: '', en: '' };
+  const pending = status.pending > 0 ? { zh: `，${status.pending} 条记录待同步`, en: `, ${status.pending} ${status.pending === 1 ? 'record' : 'records'} to sync` } : { zh: '', en: '' };
   return (
     <div className={`status-banner status-${status.state}`} role="status" data-status={status.state}>
       <Bi t={{ zh: `${head.zh} · ${since.zh}${pending.zh}${offlineNote ? ` · ${offlineNote.zh}` : ''}`, en: `${head.en} · ${since.en}${pending.en}${offlineNote ? ` · ${offlineNote.en}` : ''}` }} />

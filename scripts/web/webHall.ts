@@ -86,6 +86,7 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   if (o.devices) {
     sims = await startSimulatedDevices();
     deviceManager = new DeviceManager({ config: sims.config, hallKey: DEMO_HALL_KEY });
+    deviceManager.start();
     deviceHost = await startDeviceHost({ api: deviceManager, allowedOrigins: [url], token: deviceToken });
   }
 

@@ -54,7 +54,7 @@ export function applyEvent(s: HallState, e: HallEvent): void {
       break;
     case 'ticket.finished':
       withTicketAt(s, e, e.payload, at, ['called', 'serving'], (t, w) => {
-        finish(s, t, w, e.payload.outcome, at);
+        finish(s, t, w, e.payload.outcome, at, e.payload.note);
       });
       break;
     case 'ticket.transferred':
@@ -311,7 +311,7 @@ function markSkipped(s: HallState, t: TicketState, w: WindowState, at: number): 
   stats(s, t.dayService).noShow += 1;
 }
 
-function finish(s: HallState, t: TicketState, w: WindowState, outcome: 'done' | 'not-done' | 'needs-material', at: number): void {
+function finish(s: HallState, t: TicketState, w: WindowState, outcome: 'done' | 'not-done' | 'needs-material', at: number, note?: string): void {
   t.status = 'finished';
   t.outcome = outcome;
   t.finishedAt = at;
@@ -341,6 +341,8 @@ function finish(s: HallState, t: TicketState, w: WindowState, outcome: 'done' | 
         ...(t.staffId ? { staffId: t.staffId } : {}),
         openedAt: at,
         status: 'open',
+        // The clerk's note at the window is the ledger's first statement of the problem.
+        ...(note ? { problem: note } : {}),
         steps: [],
       });
     }

@@ -92,7 +92,8 @@ describe('the journey', () => {
       { timeout: 20_000 },
     );
     // The admin's live view counts the served ticket.
-    await expect.poll(() => tid(admin.page, 'total-served').textContent(), { timeout: 10_000 }).toMatch(/\b1\b/);
+    await expect.poll(() => admin.page.locator('[data-testid="totals"] [data-kpi="served"]').getAttribute('data-value'), { timeout: 10_000 }).toBe('1');
+    await expect.poll(() => admin.page.locator('[data-testid="totals"] [data-kpi="rated"]').getAttribute('data-value'), { timeout: 10_000 }).toBe('1');
     expect([kiosk, counter, evaluator, board, admin].flatMap((p) => p.errors)).toEqual([]);
   });
 

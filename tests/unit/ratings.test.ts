@@ -265,6 +265,15 @@ describe('"can\'t get it done" ledger (R18)', () => {
     expect(items(h.fold.state, 'not-done')).toMatchObject([{ ticketId: id, serviceId: 'cantdo', windowId: 'w6', staffId: 's2' }]);
   });
 
+  it("R18: the clerk's note on a 'not-done' finish becomes the ledger item's problem", () => {
+    const s = scene();
+    const { h } = s;
+    const id = h.issue(s.kiosk, { serviceId: 'hukou' });
+    h.emit(s.counter, 'ticket.called', { ticketId: id, windowId: 'w1' });
+    h.emit(s.counter, 'ticket.finished', { ticketId: id, windowId: 'w1', outcome: 'not-done', note: '原籍证明无法线上核验' });
+    expect(items(h.fold.state, 'not-done')[0]).toMatchObject({ ticketId: id, problem: '原籍证明无法线上核验' });
+  });
+
   it('R18: a ledger step records problem, cause, work order and deadline; due at the end of the deadline day in Shanghai', () => {
     const s = scene();
     served(s, 'not-done');
