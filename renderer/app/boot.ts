@@ -70,6 +70,9 @@ export async function bootTerminal(o: BootOptions): Promise<BootResult> {
     storage: navigator.storage,
     ...(o.onError ? { onError: o.onError } : {}),
   });
+  // The network is back (cable, Wi-Fi, VPN): sync now rather than at the end of a backoff
+  // that may have grown to a minute while it was down.
+  addEventListener('online', () => terminal.engine.kick());
   return { ok: true, terminal, identity: terminal.local.identity };
 }
 

@@ -98,14 +98,14 @@ describe('the journey', () => {
   });
 
   it('a ticket taken while the kiosk is offline is synced later and called in its fair place', async () => {
-    const first = await takeTicket(kiosk2.page, 'social');
+    const first = await takeTicket(kiosk2.page, 'hukou');
     await kiosk.context.setOffline(true);
     await kiosk.page.waitForFunction(() => window.__hallq!.terminal.engine.status.state === 'offline', undefined, { timeout: 30_000 });
     await kiosk.page.locator('[data-status="offline"]').waitFor();
-    const offline = await takeTicket(kiosk.page, 'social');
+    const offline = await takeTicket(kiosk.page, 'hukou');
     // The kiosk's own offline series (K): never collides with the server's numbers.
-    expect(offline).toMatch(/^BK\d{3}$/);
-    const after = await takeTicket(kiosk2.page, 'social');
+    expect(offline).toMatch(/^AK\d{3}$/);
+    const after = await takeTicket(kiosk2.page, 'hukou');
 
     await kiosk.context.setOffline(false);
     await ticketSeen(counter.page, offline);

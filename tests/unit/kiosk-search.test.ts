@@ -1,0 +1,51 @@
+/** Finding a service on the kiosk: Chinese name, English name, or pinyin initials (拼音首字母). */
+import { describe, expect, it } from 'vitest';
+import { matchesService, pinyinInitials, wordInitials } from '../../renderer/kiosk/search';
+import { ServiceSchema, type Service } from '../../shared/config/schemas';
+
+const svc = (id: string, zh: string, en: string, category?: { zh: string; en: string }): Service =>
+  ServiceSchema.parse({ id, prefix: 'A', name: { zh, en }, ...(category ? { categoryName: category } : {}) });
+
+const estate = svc('estate', '不动产登记', 'Real estate registration', { zh: '自然资源', en: 'Natural resources' });
+const hukou = svc('hukou', '户籍办理', 'Household registration');
+const fund = svc('housing', '住房公积金', 'Housing provident fund');
+
+describe('kiosk search', () => {
+  it('pinyin initials come from the Chinese name', () => {
+    expect(pinyinInitials('不动产登记')).toBe('BDCDJ');
+    expect(pinyinInitials('户籍办理')).toBe('HJBL');
+    expect(pinyinInitials('住房公积金')).toBe('ZFGJJ');
+    expect(pinyinInitials('社保医保')).toBe('SBYB');
+    // Latin letters and digits are kept, punctuation dropped.
+    expect(pinyinInitials('12345 热线')).toBe('12345RX');
+  });
+
+  it('an elderly citizen finds 不动产登记 by typing B D C on the letter keys', () => {
+    expect(matchesService(estate, 'bdc')).toBe(true);
+    expect(matchesService(estate, 'BDCDJ')).toBe(true);
+    expect(matchesService(estate, 'dj')).toBe(true);
+    expect(matchesService(hukou, 'bdc')).toBe(false);
+  });
+
+  it('one letter finds the names that start with it', () => {
+    expect(matchesService(estate, 'b')).toBe(true);
+    // 户籍办理 has a B inside (办) but does not start with it.
+    expect(matchesService(hukou, 'b')).toBe(false);
+    expect(matchesService(hukou, 'h')).toBe(true);
+  });
+
+  it('Chinese and English names and the category match too', () => {
+    expect(matchesService(hukou, '户籍')).toBe(true);
+    expect(matchesService(fund, 'provident')).toBe(true);
+    expect(matchesService(fund, 'HOUSING')).toBe(true);
+    expect(matchesService(estate, '自然资源')).toBe(true);
+    expect(matchesService(estate, 'RER')).toBe(true);
+    expect(wordInitials("Can't get it done")).toBe('CTGID');
+  });
+
+  it('an empty search matches everything; nonsense matches nothing', () => {
+    expect(matchesService(hukou, '  ')).toBe(true);
+    expect(matchesService(hukou, 'qqqq')).toBe(false);
+    expect(matchesService(hukou, '？？')).toBe(false);
+  });
+});
