@@ -27,10 +27,6 @@ const MESSAGES = {
     zh: '取号没有成功，请重试；如仍不成功，请咨询导办人员。',
     en: 'The ticket could not be taken. Please try again, or ask at the help desk.',
   },
-  byAppointment: (name: Bilingual): Bilingual => ({
-    zh: `${name.zh}须预约办理，现场不能直接取号。请通过网上或电话预约，也可到咨询台预约。`,
-    en: `${name.en}: by appointment only, no walk-in tickets. Please book online or by phone, or at the help desk.`,
-  }),
 };
 
 export class KioskController {
@@ -58,12 +54,7 @@ export class KioskController {
       ...(ui.card ? { card: ui.card } : {}),
     });
     // Real-name services ask for the card on the confirm screen.
-    if (!check.ok && check.code !== 'id-required') {
-      const name = this.deps.state().config.services.get(serviceId)?.name;
-      // A service that is always by appointment: "this period" and "come back" would mislead.
-      const message = check.code === 'appointment-only' && check.availability?.reason === 'appointment-service' && name ? MESSAGES.byAppointment(name) : check.message;
-      return ui.refuse(refusalOf(check.code, message));
-    }
+    if (!check.ok && check.code !== 'id-required') return ui.refuse(refusalOf(check.code, check.message));
     ui.choose(serviceId);
   }
 

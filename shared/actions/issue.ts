@@ -79,6 +79,7 @@ export function checkIssue(s: HallState, req: IssueRequest): Extract<IssueDecisi
   // citizens check in; staff may still issue on a citizen's behalf (R13).
   if (av.state === 'appointment-only' && priority !== 'appointment' && req.channel !== 'assisted') {
     if (av.reason === 'cut-off') return refuse('closed', MESSAGES.closed('cut-off', comeBack(av, tz)), av);
+    if (service.schedule?.appointmentOnly) return refuse('appointment-only', MESSAGES.byAppointment, av);
     return refuse('appointment-only', MESSAGES.appointmentOnly(comeBack(av, tz)), av);
   }
 
@@ -188,10 +189,14 @@ const MESSAGES = {
   }),
   personLimit: (limit: number): Bilingual => ({
     zh: `同一证件每天每项业务最多取 ${limit} 个号，您今天已达上限。`,
-    en: `One ID card can take at most ${limit} tickets per service per day; you have reached the limit.`,
+    en: `One ID card can take at most ${limit} ${limit === 1 ? 'ticket' : 'tickets'} per service per day; you have reached the limit.`,
   }),
   closed: (reason: string, back?: Bilingual): Bilingual =>
     join(CLOSED_REASONS[reason] ?? { zh: '当前不能取号', en: 'Tickets cannot be taken now' }, back),
+  byAppointment: {
+    zh: '此项业务须预约办理，请通过网上或电话预约后凭预约码签到取号。',
+    en: 'This service is by appointment only. Please book online or by phone, then check in here with your booking code.',
+  },
   appointmentOnly: (back?: Bilingual): Bilingual =>
     join({ zh: '当前为预约办理时段，仅限预约群众取号', en: 'This period is for appointments only' }, back),
   quota: (back?: Bilingual): Bilingual => join({ zh: '今天此项业务的号已取完', en: "Today's tickets for this service have all been taken" }, back),

@@ -419,6 +419,12 @@ function voidTicket(s: HallState, e: HallEvent<'ticket.voided'>, at: number): vo
     const k = `${t.day}|${t.serviceId}|${t.person.idHash}`;
     s.perPerson.set(k, Math.max(0, (s.perPerson.get(k) ?? 1) - 1));
   }
+  // Nor did the booking get used: the citizen checks in again (the kiosk's e-ticket does).
+  const a = t.appointmentId === undefined ? undefined : s.appointments.get(t.appointmentId);
+  if (a && a.status === 'checked-in' && a.ticketId === t.id) {
+    a.status = 'booked';
+    delete a.ticketId;
+  }
 }
 
 // --- ratings and rectification ---------------------------------------------------------

@@ -327,6 +327,32 @@ describe('appointments (R6)', () => {
     expectBilingual(r.message);
   });
 
+  it('R6: a check-in whose paper ticket failed to print (voided) can check in again for the e-ticket', () => {
+    const h = hallAt();
+    const kiosk = h.terminal('kiosk-1');
+    book(h, 'apt-1', { from: '10:00', to: '10:30' });
+    const paper = h.issue(kiosk, { serviceId: 'hukou', appointmentId: 'apt-1' });
+    h.emit(kiosk, 'ticket.voided', { ticketId: paper, reason: 'print-failed' });
+    expect(h.fold.state.appointments.get('apt-1')).toMatchObject({ status: 'booked' });
+    const eticket = h.issue(kiosk, { serviceId: 'hukou', appointmentId: 'apt-1', medium: 'e-ticket' });
+    expect(h.fold.state.tickets.get(eticket)).toMatchObject({ priority: 'appointment', medium: 'e-ticket', status: 'waiting' });
+    expect(h.fold.state.appointments.get('apt-1')).toMatchObject({ status: 'checked-in', ticketId: eticket });
+  });
+
+  it('R5, R6: a service that is always by appointment tells a walk-in to book, not to come back later', () => {
+    const h = hallAt();
+    h.emit(h.admin, 'config.changed', {
+      kind: 'service',
+      id: 'social',
+      value: { id: 'social', prefix: 'B', name: { zh: '社保医保', en: 'Social insurance' }, schedule: { appointmentOnly: true } },
+    });
+    const r = refusal(h, { serviceId: 'social' });
+    expect(r.code).toBe('appointment-only');
+    expectBilingual(r.message);
+    expect(r.message.zh).toContain('须预约办理');
+    expect(r.message.en).toContain('by appointment only');
+  });
+
   it('R6: an appointment for another day is refused', () => {
     const h = hallAt();
     book(h, 'apt-tue', { day: TUE, from: '10:00', to: '10:30' });

@@ -211,7 +211,7 @@ describe('the kiosk controller', () => {
     r.h.emit(r.h.admin, 'config.changed', { kind: 'service', id: 'entry', value: { id: 'entry', prefix: 'P', name: { zh: '出入境证件', en: 'Exit & entry documents' }, schedule: { appointmentOnly: true } } });
     c.choose('entry');
     expect(store.getState().refusal).toMatchObject({ code: 'appointment-only', hint: 'appointment' });
-    expect(store.getState().refusal!.message.zh).toContain('出入境证件须预约办理');
+    expect(store.getState().refusal!.message.zh).toContain('须预约办理');
     expect(store.getState().refusal!.message.en).toContain('by appointment only');
   });
 
