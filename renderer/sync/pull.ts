@@ -26,18 +26,26 @@ export interface PullOutcome {
 }
 
 export async function pullAll(deps: PullDeps, upstream: string): Promise<PullOutcome> {
-  const limit = Math.min(deps.limit ?? 500, MAX_PULL_EVENTS);
+  const limit = Math.min(deps.limit ?? MAX_PULL_EVENTS, MAX_PULL_EVENTS);
   let after = await deps.db.checkpoint(upstream);
   let pages = 0;
   let fresh = 0;
+  let next = deps.transport.pull(upstream, after, limit);
   for (;;) {
-    const page = await deps.transport.pull(upstream, after, limit);
+    const page = await next;
     pages += 1;
+    // A page that does not move forward would loop forever: stop and try again next round.
+    const more = page.more && page.last > after;
+    // Ask for the next page while this one is stored: the network and the server's query
+    // overlap the local write (a terminal back from a day offline catches up in pages).
+    if (more) {
+      next = deps.transport.pull(upstream, page.last, limit);
+      next.catch(() => undefined); // awaited next turn; not an unhandled rejection if we stop here
+    }
     const events = parseStored(page.events, deps.onInvalid);
     const stored = await deps.local.receive(events, { upstream, serverSeq: page.last });
     fresh += stored.length;
-    // A page that does not move forward would loop forever: stop and try again next round.
-    if (!page.more || page.last <= after) return { pages, fresh, last: Math.max(after, page.last) };
+    if (!more) return { pages, fresh, last: Math.max(after, page.last) };
     after = page.last;
   }
 }

@@ -69,4 +69,38 @@ describe('pulling', () => {
     expect(await k.db.checkpoint(HUB)).toBe(999);
     expect(k.engine.status.state).toBe('online');
   });
+
+  it('asks for the next page while storing one; a page lost on the way keeps the checkpoint at the last one stored', async () => {
+    world = makeSyncWorld();
+    world.hub.seed(busyCounter(world, 40));
+    const total = world.hub.events('hall-1').length;
+    const k = await world.terminal({ id: 'kiosk-1', role: 'kiosk', upstreams: [HUB], engine: { pullLimit: 10 }, noStart: true });
+    // The network goes down right after the second page is answered (the third is already asked).
+    const handle = world.hub.handle.bind(world.hub);
+    let pulls = 0;
+    const storedWhenAsked: number[] = [];
+    world.hub.handle = (method, url, headers, body) => {
+      if (url.includes('/api/sync/pull')) storedWhenAsked.push(k.local.fold.size);
+      const reply = handle(method, url, headers, body);
+      if (url.includes('/api/sync/pull') && ++pulls === 2) world.network.takeDown(world.hub);
+      return reply;
+    };
+    await k.engine.start();
+    await k.engine.whenLeader();
+    await world.settle();
+    // The second page was asked for before the first was stored.
+    expect(storedWhenAsked[1]).toBe(storedWhenAsked[0]);
+    const cp = await k.db.checkpoint(HUB);
+    expect(cp).toBeGreaterThan(0);
+    expect(k.local.fold.size).toBeLessThan(total);
+    // What is stored is exactly what the checkpoint covers: nothing skipped, nothing ahead.
+    expect(k.local.fold.size).toBe(world.hub.events('hall-1').filter((_, i) => i < cp).length);
+
+    world.network.bringUp(world.hub);
+    const before = world.hub.urls.length;
+    await k.engine.syncNow();
+    expect(k.local.fold.size).toBe(total);
+    expect(world.hub.urls.slice(before).find((r) => r.startsWith('GET /api/sync/pull'))).toContain(`after=${cp}&`);
+    expect(canonicalState(k.local.state)).toBe(canonicalState(world.hub.fold('hall-1').state));
+  });
 });
