@@ -12,7 +12,7 @@ import { activeNotices, boardWindows, soundRequested, waitingCounts } from './bo
 import { LatestCall, RecentCalls } from './LatestCall';
 import { NoticeTicker, BoardHeader } from './Ticker';
 import { WaitingCounts, WindowTiles } from './Tiles';
-import { useBoardViews, useCalls } from './useBoard';
+import { useBoardRows, useCalls } from './useBoard';
 
 const sound = typeof location !== 'undefined' && soundRequested(location.href);
 
@@ -21,11 +21,11 @@ export function DisplayApp() {
   const status = useSyncStatus();
   const now = useNow(30_000);
   const { policy, schedule } = state.config;
-  const views = useBoardViews(schedule.timeZone);
-  const board = useCalls(views.tickets, views.windows, views.loaded);
+  const rows = useBoardRows(schedule.timeZone);
+  const board = useCalls(rows.tickets, rows.windows, rows.loaded);
   // The configuration is folded in place: `version` says when it may have changed.
-  const windows = useMemo(() => boardWindows(views.windows, state.config.windows), [views.windows, state, version]);
-  const counts = useMemo(() => waitingCounts(views.tickets, state.config.services.values()), [views.tickets, state, version]);
+  const windows = useMemo(() => boardWindows(rows.windows, state.config.windows), [rows.windows, state, version]);
+  const counts = useMemo(() => waitingCounts(rows.tickets, state.config.services.values()), [rows.tickets, state, version]);
   const notices = useMemo(() => activeNotices(state.notices.values(), now), [state, version, now]);
   const stale = status.state !== 'online';
 

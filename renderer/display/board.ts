@@ -5,7 +5,7 @@
  */
 import type { Bilingual } from '../../shared/config/text';
 import type { Service, Window } from '../../shared/config/schemas';
-import type { TicketView, WindowView } from '../db/database';
+import type { TicketRow, WindowRow } from './rows';
 
 /** A new call flashes this long, then stays as the latest call without flashing. */
 export const FRESH_MS = 8_000;
@@ -47,7 +47,7 @@ export interface BoardNotice {
 const byLabel = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 /** Tickets being called or served now, each with the window it was called to. */
-export function activeCalls(rows: readonly TicketView[], windows: readonly WindowView[]): BoardCall[] {
+export function activeCalls(rows: readonly TicketRow[], windows: readonly WindowRow[]): BoardCall[] {
   const labels = new Map(windows.map((w) => [w.id, w.label]));
   const out: BoardCall[] = [];
   for (const t of rows) {
@@ -102,7 +102,7 @@ export class CallMemory {
 }
 
 /** The window tiles, in the order of the windows' labels; windows removed from the configuration go. */
-export function boardWindows(views: readonly WindowView[], config: ReadonlyMap<string, Window>): BoardWindow[] {
+export function boardWindows(views: readonly WindowRow[], config: ReadonlyMap<string, Window>): BoardWindow[] {
   const out: BoardWindow[] = [];
   for (const v of views) {
     const cfg = config.get(v.id);
@@ -117,7 +117,7 @@ export function boardWindows(views: readonly WindowView[], config: ReadonlyMap<s
 }
 
 /** Waiting tickets per configured service, in the configuration's order. */
-export function waitingCounts(rows: readonly TicketView[], services: Iterable<Service>): WaitingCount[] {
+export function waitingCounts(rows: readonly TicketRow[], services: Iterable<Service>): WaitingCount[] {
   const n = new Map<string, number>();
   for (const t of rows) if (t.status === 'waiting') n.set(t.serviceId, (n.get(t.serviceId) ?? 0) + 1);
   return [...services].map((s) => ({ serviceId: s.id, name: s.name, count: n.get(s.id) ?? 0 }));

@@ -1,35 +1,20 @@
 /**
- * The board's data: today's waiting and called tickets and every window, read from the
- * terminal's view tables with Dexie live queries (they repaint as soon as the views change),
- * and which call is the latest (a new one flashes for FRESH_MS).
+ * The board's data: today's waiting and called tickets and every window, from the fold in
+ * memory (a new call repaints as soon as it is folded), and which call is the latest (a new
+ * one flashes for FRESH_MS).
  */
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { localDate } from '../../shared/schedule/zone';
-import { useNow, useTerminal } from '../app/context';
-import type { TicketView, WindowView } from '../db/database';
+import { useHall, useNow } from '../app/context';
+import { boardTickets, windowRows, type TicketRow, type WindowRow } from './rows';
 import { CallMemory, FRESH_MS, activeCalls, type BoardCall } from './board';
 
-const NONE: never[] = [];
-
-export function useBoardViews(timeZone: string): { tickets: TicketView[]; windows: WindowView[]; loaded: boolean } {
-  const { terminal } = useTerminal();
+export function useBoardRows(timeZone: string): { tickets: TicketRow[]; windows: WindowRow[]; loaded: boolean } {
+  const { state, version } = useHall();
   const now = useNow(30_000);
   const today = localDate(now, timeZone);
-  const tickets = useLiveQuery(
-    () =>
-      terminal.db.ticketsView
-        .where('[day+status]')
-        .anyOf([
-          [today, 'waiting'],
-          [today, 'called'],
-          [today, 'serving'],
-        ])
-        .toArray(),
-    [terminal, today],
-  );
-  const windows = useLiveQuery(() => terminal.db.windowsView.toArray(), [terminal]);
-  return { tickets: tickets ?? NONE, windows: windows ?? NONE, loaded: tickets !== undefined && windows !== undefined };
+  // The fold changes in place: its version says when.
+  return useMemo(() => ({ tickets: boardTickets(state, today), windows: windowRows(state), loaded: true }), [state, version, today]);
 }
 
 export interface CallsOnBoard {
@@ -40,7 +25,7 @@ export interface CallsOnBoard {
 }
 
 /** The active calls in announcement order; re-renders when the latest call stops being fresh. */
-export function useCalls(tickets: TicketView[], windows: WindowView[], loaded: boolean): CallsOnBoard {
+export function useCalls(tickets: TicketRow[], windows: WindowRow[], loaded: boolean): CallsOnBoard {
   const memory = useRef<CallMemory>(null);
   memory.current ??= new CallMemory();
   const mem = memory.current;

@@ -26,6 +26,8 @@ export interface WebHallOptions {
   hall?: string;
   /** PGlite directory; default: in memory (a fresh demo hall each start). */
   dataDir?: string;
+  /** A database to use instead of PGlite (PostgreSQL for benchmarks); the caller closes it. */
+  db?: Db;
   /** Start simulated devices and the device host (needs socat). */
   devices?: boolean;
   /** Server clock, for tests. */
@@ -58,7 +60,7 @@ export interface WebHall {
 
 export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   const hall = o.hall ?? 'demo-hall';
-  const db = await openPglite(o.dataDir);
+  const db = o.db ?? (await openPglite(o.dataDir));
   const server = await buildServer({ db, screensDir: SCREENS_DIR, logger: o.logger ?? false, ...(o.now ? { now: o.now } : {}) });
   const adminToken = newToken();
   await ensureAdmin(db, hall, adminToken, (o.now ?? Date.now)());
@@ -122,7 +124,7 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
       await deviceManager?.stop();
       await sims?.stop();
       await server.close();
-      await db.close();
+      if (!o.db) await db.close();
     },
   };
 }

@@ -14,6 +14,7 @@
 import type { Page } from 'playwright-core';
 import { startWebHall } from '../../scripts/web/webHall';
 import { launchBrowser, openTerminalPage, type OpenedPage } from '../support/browser';
+import { POSTGRES_URL, freshDb } from '../support/server';
 import { kioskHistory } from './kioskHistory';
 
 const TAPS = Number(process.env.BENCH_TAPS ?? 200);
@@ -120,7 +121,10 @@ async function rawIssues(page: Page, n: number): Promise<{ put: number[]; issue:
 }
 
 export async function benchKiosk(): Promise<Record<string, number>> {
-  const hall = await startWebHall();
+  // A hall's server runs on PostgreSQL: use it when there is one (CI), else the embedded PGlite.
+  const store = await freshDb(POSTGRES_URL ? 'postgres' : 'pglite');
+  console.log(`server database: ${POSTGRES_URL ? 'PostgreSQL' : 'PGlite (set HALLQ_TEST_DATABASE_URL for PostgreSQL)'}`);
+  const hall = await startWebHall({ db: store.db });
   const browser = await launchBrowser();
   try {
     const kiosk = await page(openTerminalPage(browser, hall.pages.get('kiosk-1')!, { width: 1080, height: 1920 }));
@@ -292,5 +296,6 @@ export async function benchKiosk(): Promise<Record<string, number>> {
   } finally {
     await browser.close();
     await hall.close();
+    await store.drop();
   }
 }

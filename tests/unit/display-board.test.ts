@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Window } from '../../shared/config/schemas';
-import type { TicketView, WindowView } from '../../renderer/db/database';
+import type { TicketRow, WindowRow } from '../../renderer/display/rows';
 import { CallMemory, FRESH_MS, activeCalls, activeNotices, boardWindows, callText, soundRequested, speechText, waitingCounts } from '../../renderer/display/board';
 
 const T0 = 1_800_000_000_000;
-const ticket = (id: string, number: string, status: string, extra: Partial<TicketView> = {}): TicketView => ({
+const ticket = (id: string, number: string, status: string, extra: Partial<TicketRow> = {}): TicketRow => ({
   id,
   number,
   serviceId: 'hukou',
@@ -17,7 +17,7 @@ const ticket = (id: string, number: string, status: string, extra: Partial<Ticke
   rated: false,
   ...extra,
 });
-const win = (id: string, label: string, state = 'open', extra: Partial<WindowView> = {}): WindowView => ({ id, label, state, ...extra });
+const win = (id: string, label: string, state = 'open', extra: Partial<WindowRow> = {}): WindowRow => ({ id, label, state, ...extra });
 const cfg = (id: string, label: string, name?: { zh: string; en: string }): Window => ({ id, label, services: [{ serviceId: 'hukou', weight: 1 }], mode: 'fifo', priorityFirst: false, priorityServices: 'all', ...(name ? { name } : {}) });
 
 describe('the board: calls', () => {

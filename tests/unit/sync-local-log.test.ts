@@ -1,4 +1,5 @@
 import { IDBDatabase, IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import Dexie from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
 import { TerminalDatabase, requestPersistence, type TerminalIdentity } from '../../renderer/db/database';
 import { LocalLog, NotAllowedError, type LogChange } from '../../renderer/sync/local';
@@ -22,6 +23,23 @@ describe('the terminal database', () => {
     expect(db.name).toBe('hallq-kiosk-1');
     const names = await idb.databases();
     expect(names.map((d) => d.name)).toEqual(['hallq-kiosk-1']);
+    db.close();
+  });
+
+  it("an install from before the screens read the fold upgrades: the old view tables go, the log stays", async () => {
+    const idb = new IDBFactory();
+    const event = new TestTerminal('kiosk-1', () => MONDAY_10AM).emit('window.opened', { windowId: 'w1' });
+    // Version 2 of the schema, as the previous release wrote it.
+    const old = new Dexie('hallq-kiosk-1', { indexedDB: idb, IDBKeyRange });
+    old.version(1).stores({ events: '[origin+seq], hlc', outbox: '[origin+seq]', meta: 'key', quarantine: '[origin+seq], at' });
+    old.version(2).stores({ ticketsView: 'id, [day+status], serviceId', windowsView: 'id' });
+    await old.table('events').add(event);
+    await old.table('ticketsView').put({ id: 't1', day: '2026-11-23', status: 'waiting' });
+    old.close();
+
+    const db = new TerminalDatabase('kiosk-1', { dexie: { indexedDB: idb, IDBKeyRange } });
+    expect(await db.loadEvents()).toEqual([event]);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['events', 'meta', 'outbox', 'quarantine']);
     db.close();
   });
 
