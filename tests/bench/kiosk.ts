@@ -67,6 +67,11 @@ async function taps(page: Page, n: number): Promise<number[]> {
       await until(() => q('service-hukou'), 'services');
       touch(q('service-hukou'));
       await until(() => q('take-ticket'), 'confirm');
+      // Citizens come seconds apart, not milliseconds: the previous ticket has been pushed and
+      // printed before the next tap (back to back, the tap would race its predecessor's sync).
+      await env.terminal.engine.idle();
+      await until(() => env.terminal.engine.status.pending === 0 && env.terminal.engine.isIdle, 'sync settled');
+      await new Promise((r) => setTimeout(r, 20));
       const stored = new Promise<number>((resolve) => {
         const off = env.terminal.local.subscribe((c) => {
           if (c.kind === 'authored' && c.events.some((e) => e.type === 'ticket.issued')) {
