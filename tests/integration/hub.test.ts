@@ -258,7 +258,8 @@ async function eventSet(db: Db): Promise<Map<string, string>> {
   return new Map(r.rows.map((x) => [`${x.origin}:${x.seq}`, stableStringify(x.body)]));
 }
 
-async function until(cond: () => Promise<boolean>, ms = 5_000): Promise<void> {
+async function until(cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  // Generous: on a loaded 2-core CI machine the hub notices a lost central only after its backoff.
   const end = Date.now() + ms;
   for (;;) {
     if (await cond().catch(() => false)) return;
