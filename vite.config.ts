@@ -19,7 +19,8 @@ export default defineConfig({
     target: 'chrome120',
     sourcemap: true,
     rollupOptions: {
-      input: Object.fromEntries([...ROLES, 'index'].map((r) => [r, resolve(root, r === 'index' ? 'index.html' : `${r}/index.html`)])),
+      // Besides the roles: the landing page, and the Electron shell's setup / exit page.
+      input: Object.fromEntries([...ROLES, 'setup', 'index'].map((r) => [r, resolve(root, r === 'index' ? 'index.html' : `${r}/index.html`)])),
     },
   },
 });
