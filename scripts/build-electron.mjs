@@ -69,6 +69,10 @@ const main = await build({
   entryPoints: [at('electron/main/index.ts')],
   outfile: resolve(out, 'main.cjs'),
   external: MAIN_EXTERNAL,
+  // Our ESM sources use import.meta.url (createRequire for the native modules); in CJS it is the
+  // bundle's own file URL.
+  define: { 'import.meta.url': '__hallqImportMetaUrl' },
+  banner: { js: "const __hallqImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
 const preload = await build({
@@ -95,7 +99,8 @@ const mainExternal = Object.values(main.metafile.outputs).find((o) => o.entryPoi
 const extNames = [...new Set(mainExternal.map((i) => i.path))].sort();
 if (extNames.length > 0) console.log(`  main.cjs requires at run time: ${extNames.join(', ')}`);
 
-// The screens (dist/web).
+// The screens (dist/web); `--no-web` skips them (the main-process smoke test builds only main).
+if (process.argv.includes('--no-web')) process.exit(0);
 const vite = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 if (vite.status !== 0) fail('vite build failed');
 console.log('  dist/web  built');

@@ -35,13 +35,16 @@ export interface SetupFields {
   enrollCode: string;
   adminPassword: string;
   adminPassword2: string;
+  /** Counter only, optional: the evaluator terminal on the second screen (both or neither). */
+  evaluatorId: string;
+  evaluatorCode: string;
 }
 export type SetupField = keyof SetupFields;
-export const SETUP_FIELDS: readonly SetupField[] = ['terminalId', 'role', 'windowId', 'servers', 'enrollCode', 'adminPassword', 'adminPassword2'];
+export const SETUP_FIELDS: readonly SetupField[] = ['terminalId', 'role', 'windowId', 'servers', 'enrollCode', 'adminPassword', 'adminPassword2', 'evaluatorId', 'evaluatorCode'];
 export type FieldErrors = Partial<Record<SetupField, Bilingual>>;
 export type FormResult = { ok: true; input: SetupInput } | { ok: false; errors: FieldErrors };
 
-export const EMPTY_FIELDS: SetupFields = { terminalId: '', role: '', windowId: '', servers: '', enrollCode: '', adminPassword: '', adminPassword2: '' };
+export const EMPTY_FIELDS: SetupFields = { terminalId: '', role: '', windowId: '', servers: '', enrollCode: '', adminPassword: '', adminPassword2: '', evaluatorId: '', evaluatorCode: '' };
 
 export const ROLE_LABELS: Record<ShellRole, Bilingual> = {
   kiosk: { zh: '取号机', en: 'Kiosk' },
@@ -82,6 +85,8 @@ const M = {
   passwordShort: { zh: `管理密码至少 ${PASSWORD_MIN} 个字符`, en: `The admin password needs at least ${PASSWORD_MIN} characters` },
   passwordLong: { zh: `管理密码不能超过 ${PASSWORD_MAX} 个字符`, en: `The admin password may have at most ${PASSWORD_MAX} characters` },
   passwordMismatch: { zh: '两次输入的密码不一致', en: 'The two passwords do not match' },
+  evaluatorHalf: { zh: '评价器的终端编号和注册码要一起填写（没有副屏评价器则都不填）', en: "Give the evaluator's terminal ID and code together (or neither, without a second screen)" },
+  evaluatorSame: { zh: '评价器是另一台终端，编号不能与本机相同', en: 'The evaluator is a terminal of its own: use another ID' },
 } satisfies Record<string, Bilingual>;
 
 function serversError(text: string): { urls: string[]; error?: Bilingual } {
@@ -135,6 +140,17 @@ export function parseSetupForm(f: SetupFields): FormResult {
   else if (f.adminPassword.length > PASSWORD_MAX) errors.adminPassword = M.passwordLong;
   else if (f.adminPassword !== f.adminPassword2) errors.adminPassword2 = M.passwordMismatch;
 
+  // The evaluator on a counter's second screen: its own terminal, so its own id and code.
+  const evaluatorId = f.evaluatorId.trim().toLowerCase();
+  const evaluatorCode = f.evaluatorCode.replace(/\s+/g, '');
+  const withEvaluator = role === 'counter' && (evaluatorId !== '' || evaluatorCode !== '');
+  if (withEvaluator) {
+    if (evaluatorId === '' || evaluatorCode === '') errors[evaluatorId === '' ? 'evaluatorId' : 'evaluatorCode'] = M.evaluatorHalf;
+    else if (!TerminalIdSchema.safeParse(evaluatorId).success) errors.evaluatorId = M.terminalIdBad;
+    else if (evaluatorId === terminalId) errors.evaluatorId = M.evaluatorSame;
+    else if (evaluatorCode.length < 6 || evaluatorCode.length > 64) errors.evaluatorCode = M.codeBad;
+  }
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const candidate = {
@@ -144,6 +160,7 @@ export function parseSetupForm(f: SetupFields): FormResult {
     servers: servers.urls,
     enrollCode,
     adminPassword: f.adminPassword,
+    ...(withEvaluator ? { evaluator: { terminalId: evaluatorId, enrollCode: evaluatorCode } } : {}),
   };
   const parsed = SetupInputSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, input: parsed.data };
@@ -157,6 +174,8 @@ export function parseSetupForm(f: SetupFields): FormResult {
 
 /** The form field a refusal from main names ("servers.1" → servers), if it is one of ours. */
 export function fieldOf(path: string | undefined): SetupField | undefined {
+  if (path === 'evaluator.enrollCode') return 'evaluatorCode';
+  if (path?.startsWith('evaluator')) return 'evaluatorId';
   const head = path?.split('.')[0];
   return head !== undefined && (SETUP_FIELDS as readonly string[]).includes(head) ? (head as SetupField) : undefined;
 }

@@ -29,6 +29,9 @@ export const ServerUrlSchema = z
   .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), 'a server address such as http://hub.hall.local:8080 (no path)');
 export const WindowIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'a window id such as w1');
 
+/** The evaluator terminal on a counter PC's second screen: its id and one-time code. */
+export const CompanionSchema = z.object({ terminalId: TerminalIdSchema, enrollCode: z.string().min(6).max(64) }).strict();
+
 /** What the setup screen asks of hall IT at the first start. */
 export const SetupInputSchema = z
   .object({
@@ -42,8 +45,14 @@ export const SetupInputSchema = z
     enrollCode: z.string().min(6).max(64),
     /** The password of the exit gesture on this terminal (stored hashed). */
     adminPassword: z.string().min(8, 'at least 8 characters').max(128),
+    /**
+     * A counter PC with a second screen facing the citizen: the evaluator shown there is a
+     * terminal of its own (its token may record ratings, the counter's may not: R8).
+     */
+    evaluator: CompanionSchema.optional(),
   })
-  .refine((s) => (s.role !== 'counter' && s.role !== 'evaluator') || s.windowId !== undefined, { message: 'a counter or evaluator needs its window', path: ['windowId'] });
+  .refine((s) => (s.role !== 'counter' && s.role !== 'evaluator') || s.windowId !== undefined, { message: 'a counter or evaluator needs its window', path: ['windowId'] })
+  .refine((s) => s.evaluator === undefined || s.role === 'counter', { message: 'only a counter drives an evaluator screen', path: ['evaluator'] });
 export type SetupInput = z.infer<typeof SetupInputSchema>;
 
 export const ExitRequestSchema = z.object({

@@ -22,6 +22,8 @@ const config = (role: ShellRole, patch: Partial<TerminalConfig> = {}): TerminalC
       servers: ['http://hub.hall.local:8080', 'https://central.gov.example'],
       enrollCode: 'ENROLL-1234',
       adminPassword: 'hall-it-secret',
+      // A counter PC drives the evaluator screen facing the citizen: a terminal of its own.
+      ...(role === 'counter' ? { evaluator: { terminalId: 'evaluator-1', enrollCode: 'EVAL-5678' } } : {}),
     },
     hash,
   ),
@@ -95,13 +97,20 @@ describe('the page address carries the terminal, its servers and the enrollment 
     expect(url.searchParams.get('code')).toBe('ENROLL-1234');
   });
 
-  it("the counter's evaluator window: the same terminal, but not the one-time code (the counter enrolls)", () => {
+  it("R8: the counter's evaluator window is the evaluator terminal, with its own id and one-time code", () => {
     const c = config('counter');
-    const [, evaluator] = planWindows(c, [staff, citizen], 1);
+    const [main, evaluator] = planWindows(c, [staff, citizen], 1);
     const url = new URL(pageUrl(evaluator!, c));
     expect(url.pathname).toBe('/evaluator/index.html');
-    expect(url.searchParams.get('terminal')).toBe('counter-1');
-    expect(url.searchParams.has('code')).toBe(false);
+    expect(url.searchParams.get('terminal')).toBe('evaluator-1');
+    expect(url.searchParams.get('code')).toBe('EVAL-5678');
+    expect(url.searchParams.getAll('server')).toEqual(c.servers);
+    expect(new URL(pageUrl(main!, c)).searchParams.get('code')).toBe('ENROLL-1234');
+  });
+
+  it('a counter without an evaluator terminal configured opens no evaluator window, even with a second display', () => {
+    const { evaluator: _none, ...c } = config('counter');
+    expect(planWindows(c, [staff, citizen], 1).map((p) => p.key)).toEqual(['main']);
   });
 
   it('no code in the address once it is spent (removed from the configuration)', () => {

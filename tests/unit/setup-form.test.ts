@@ -11,6 +11,8 @@ const valid: SetupFields = {
   enrollCode: 'ABCDEFGHJK',
   adminPassword: 'hall-it-2025',
   adminPassword2: 'hall-it-2025',
+  evaluatorId: '',
+  evaluatorCode: '',
 };
 const errorsOf = (f: Partial<SetupFields>) => {
   const r = parseSetupForm({ ...valid, ...f });
@@ -112,6 +114,38 @@ describe('parseSetupForm', () => {
     const spaced = parseSetupForm({ ...valid, adminPassword: ' padded pw ', adminPassword2: ' padded pw ' });
     expect(spaced.ok && spaced.input.adminPassword).toBe(' padded pw ');
     expect(errorsOf({ adminPassword: 'x'.repeat(129), adminPassword2: 'x'.repeat(129) }).adminPassword?.en).toMatch(/at most 128/);
+  });
+});
+
+describe("the evaluator on a counter's second screen", () => {
+  const counter = { role: 'counter', terminalId: 'counter-1', windowId: 'w1' };
+
+  it('R8: is a terminal of its own, with its own id and code', () => {
+    const r = parseSetupForm({ ...valid, ...counter, evaluatorId: ' Evaluator-1 ', evaluatorCode: 'EVAL 5678' });
+    expect(r.ok && r.input.evaluator).toEqual({ terminalId: 'evaluator-1', enrollCode: 'EVAL5678' });
+    if (r.ok) expect(SetupInputSchema.safeParse(r.input).success).toBe(true);
+  });
+
+  it('is optional: a counter without one has none', () => {
+    const r = parseSetupForm({ ...valid, ...counter });
+    expect(r.ok && r.input.evaluator).toBeUndefined();
+  });
+
+  it('needs both the id and the code, and an id other than the counter', () => {
+    expect(errorsOf({ ...counter, evaluatorId: 'evaluator-1' }).evaluatorCode?.zh).toContain('一起填写');
+    expect(errorsOf({ ...counter, evaluatorCode: 'EVAL5678' }).evaluatorId?.en).toContain('together');
+    expect(errorsOf({ ...counter, evaluatorId: 'counter-1', evaluatorCode: 'EVAL5678' }).evaluatorId?.en).toContain('of its own');
+  });
+
+  it('is ignored for other roles (only a counter drives an evaluator screen)', () => {
+    const r = parseSetupForm({ ...valid, evaluatorId: 'evaluator-1', evaluatorCode: 'EVAL5678' });
+    expect(r.ok && r.input.evaluator).toBeUndefined();
+    expect(SetupInputSchema.safeParse({ terminalId: 'kiosk-1', role: 'kiosk', servers: ['http://hub:8080'], enrollCode: 'ABCDEFGH', adminPassword: 'hall-it-2025', evaluator: { terminalId: 'e-1', enrollCode: 'ABCDEFGH' } }).success).toBe(false);
+  });
+
+  it("maps main's refusal of the evaluator fields to them", () => {
+    expect(fieldOf('evaluator.terminalId')).toBe('evaluatorId');
+    expect(fieldOf('evaluator.enrollCode')).toBe('evaluatorCode');
   });
 });
 

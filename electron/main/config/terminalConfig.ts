@@ -46,7 +46,11 @@ export const TerminalConfigSchema = z
     /** The one-time code the page enrolls with (spent after the first start). */
     enrollCode: z.string().min(6).max(64).optional(),
     adminPasswordHash: PasswordHashSchema,
+    /** Counter only: the evaluator terminal shown on the second screen (its own identity, R8). */
+    evaluator: z.object({ terminalId: TerminalIdSchema, enrollCode: z.string().min(6).max(64).optional() }).strict().optional(),
     devices: DevicesConfigSchema.optional(),
+    /** The hall's key for ID-number hashes (R21), from hall IT; needed with a card reader. */
+    hallKey: z.string().min(16).max(256).optional(),
     kiosk: z
       .object({ hideCursor: z.boolean().default(true) })
       .strict()
@@ -73,7 +77,9 @@ export const TerminalConfigSchema = z
       .prefault({}),
   })
   .strict()
-  .refine((c) => (c.role !== 'counter' && c.role !== 'evaluator') || c.windowId !== undefined, { message: 'a counter or evaluator needs its window', path: ['windowId'] });
+  .refine((c) => (c.role !== 'counter' && c.role !== 'evaluator') || c.windowId !== undefined, { message: 'a counter or evaluator needs its window', path: ['windowId'] })
+  .refine((c) => c.evaluator === undefined || c.role === 'counter', { message: 'only a counter drives an evaluator screen', path: ['evaluator'] })
+  .refine((c) => c.devices?.cardReader === undefined || c.hallKey !== undefined, { message: "a card reader needs the hall's key (hallKey) to hash ID numbers", path: ['hallKey'] });
 
 /** The validated configuration (defaults filled in). */
 export type TerminalConfig = z.output<typeof TerminalConfigSchema>;
@@ -169,7 +175,9 @@ export function configFromSetup(input: SetupInput, passwordHash: string, previou
     servers: input.servers,
     enrollCode: input.enrollCode,
     adminPasswordHash: passwordHash,
+    ...(input.evaluator ? { evaluator: input.evaluator } : {}),
     ...(previous?.devices !== undefined ? { devices: previous.devices } : {}),
+    ...(previous?.hallKey !== undefined ? { hallKey: previous.hallKey } : {}),
     ...(previous ? { kiosk: previous.kiosk, display: previous.display, update: previous.update, log: previous.log } : {}),
   } satisfies TerminalConfigInput);
 }

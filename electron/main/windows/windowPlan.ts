@@ -6,7 +6,9 @@
  *   kiosk, display  one full-screen window on the primary display (kiosk mode under lockdown)
  *   counter         the counter page, a normal maximized window on the primary display (staff
  *                   also use the government business systems on that PC); with a second
- *                   display, the evaluator page full screen on it, facing the citizen
+ *                   display and an evaluator terminal configured, the evaluator page full
+ *                   screen on it, facing the citizen (without one, the evaluator is a device
+ *                   of its own)
  *   evaluator       one full-screen window
  *   admin           a normal maximized window
  */
@@ -62,7 +64,7 @@ export function planWindows(config: TerminalConfig | null, displays: readonly Di
       return [normal('main', 'admin', primary)];
     case 'counter': {
       const plans = [normal('main', 'counter', primary)];
-      const facing = displays.find((d) => d.id !== primary.id);
+      const facing = config.evaluator ? displays.find((d) => d.id !== primary.id) : undefined;
       // Kiosk mode is app-wide on some platforms (macOS presentation options): on a staff PC the
       // citizen's screen is only full screen, so the counter window stays usable.
       if (facing) plans.push(fullscreen('evaluator', 'evaluator', facing, false));
@@ -89,15 +91,16 @@ export function planExitDialog(display: DisplayLike): WindowPlan {
 
 /**
  * The page's address: `app://hallq/<page>/index.html?terminal=..&server=..&server=..[&code=..]`.
- * The evaluator window of a counter is the same terminal (same id) but gets no enrollment code:
- * the counter window enrolls with it, and a one-time code used twice at once fails one of them.
+ * The evaluator window of a counter is the evaluator terminal configured with it: its own id
+ * and one-time code, so its token records ratings and the counter's never can (R8).
  */
 export function pageUrl(plan: WindowPlan, config: TerminalConfig | null): string {
   const q = new URLSearchParams();
   if (config && plan.page !== 'setup') {
-    q.set('terminal', config.terminalId);
+    const who = plan.key === 'evaluator' && config.evaluator ? config.evaluator : config;
+    q.set('terminal', who.terminalId);
     for (const s of config.servers) q.append('server', s);
-    if (config.enrollCode !== undefined && plan.key === 'main') q.set('code', config.enrollCode);
+    if (who.enrollCode !== undefined) q.set('code', who.enrollCode);
   }
   for (const [k, v] of Object.entries(plan.query ?? {})) q.set(k, v);
   const search = q.toString();
