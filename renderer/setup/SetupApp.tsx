@@ -101,21 +101,6 @@ export function SetupApp({ shell }: { shell: ShellApi }) {
               {(p) => <input {...p} type="text" value={fields.windowId} onChange={(e) => set('windowId')(e.target.value)} disabled={busy} />}
             </Field>
           ) : null}
-          {fields.role === 'counter' ? (
-            <>
-              <Field
-                name="evaluatorId"
-                label={{ zh: '副屏评价器终端编号（可选）', en: 'Evaluator on the second screen (optional)' }}
-                hint={{ zh: '副屏朝向群众时填写，如 evaluator-1；评价器是单独的终端', en: 'If the second screen faces the citizen, e.g. evaluator-1: a terminal of its own' }}
-                error={errorOf('evaluatorId')}
-              >
-                {(p) => <input {...p} type="text" value={fields.evaluatorId} onChange={(e) => set('evaluatorId')(e.target.value)} disabled={busy} />}
-              </Field>
-              <Field name="evaluatorCode" label={{ zh: '评价器注册码', en: "Evaluator's one-time code" }} hint={{ zh: '管理端为该评价器生成的注册码', en: 'From the admin, for that evaluator' }} error={errorOf('evaluatorCode')}>
-                {(p) => <input {...p} type="text" value={fields.evaluatorCode} onChange={(e) => set('evaluatorCode')(e.target.value)} disabled={busy} />}
-              </Field>
-            </>
-          ) : null}
           {isRole(fields.role) && !needsWin ? (
             <p className="setup-note">
               <Bi t={{ zh: `${ROLE_LABELS[fields.role].zh}不属于某个窗口，无需填写窗口编号。`, en: `A ${ROLE_LABELS[fields.role].en.toLowerCase()} does not belong to a window.` }} />
@@ -138,6 +123,21 @@ export function SetupApp({ shell }: { shell: ShellApi }) {
           <Field name="enrollCode" label={{ zh: '一次性注册码', en: 'One-time code' }} hint={{ zh: '在管理端“终端”列表中生成', en: "From the admin's terminal list" }} error={errorOf('enrollCode')}>
             {(p) => <input {...p} type="text" value={fields.enrollCode} onChange={(e) => set('enrollCode')(e.target.value)} disabled={busy} />}
           </Field>
+          {fields.role === 'counter' ? (
+            <>
+              <Field
+                name="evaluatorId"
+                label={{ zh: '副屏评价器终端编号（可选）', en: 'Evaluator on the second screen (optional)' }}
+                hint={{ zh: '副屏朝向群众时填写，如 evaluator-1', en: 'If a second screen faces the citizen' }}
+                error={errorOf('evaluatorId')}
+              >
+                {(p) => <input {...p} type="text" value={fields.evaluatorId} onChange={(e) => set('evaluatorId')(e.target.value)} disabled={busy} />}
+              </Field>
+              <Field name="evaluatorCode" label={{ zh: '评价器注册码', en: "Evaluator's one-time code" }} hint={{ zh: '管理端为该评价器生成的注册码', en: 'From the admin, for that evaluator' }} error={errorOf('evaluatorCode')}>
+                {(p) => <input {...p} type="text" value={fields.evaluatorCode} onChange={(e) => set('evaluatorCode')(e.target.value)} disabled={busy} />}
+              </Field>
+            </>
+          ) : null}
         </section>
 
         <section className="setup-card">
