@@ -167,6 +167,60 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ALTER TABLE terminals ADD COLUMN last_seen_at BIGINT;
     `,
   },
+  {
+    id: 7,
+    name: 'ticket facts for reports',
+    sql: `
+      -- One row per ticket as the fold left it: a projection of the event log for reports,
+      -- rebuildable at any time (server/store/reportsProjection.ts). Times are ms since epoch;
+      -- day is the ticket's day in the hall's time zone, as the fold has it.
+      CREATE TABLE ticket_facts (
+        hall TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        number TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        window_id TEXT,
+        staff_id TEXT,
+        channel TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        status TEXT NOT NULL,
+        outcome TEXT,
+        issued_at BIGINT NOT NULL,
+        queued_at BIGINT NOT NULL,
+        first_called_at BIGINT,
+        called_at BIGINT,
+        started_at BIGINT,
+        finished_at BIGINT,
+        no_show BOOLEAN NOT NULL,
+        transferred BOOLEAN NOT NULL,
+        rating_level SMALLINT,
+        rating_reasons JSONB NOT NULL DEFAULT '[]',
+        -- The serverSeq the fold behind this row had applied: a row is only ever replaced by one
+        -- from a fold at least as far along, so instances racing never move a row back.
+        fold_seq BIGINT NOT NULL,
+        PRIMARY KEY (hall, ticket_id)
+      ) WITH (fillfactor = 85); -- room on the page: a ticket's row is rewritten at each step (HOT updates)
+      CREATE INDEX ticket_facts_hall_day ON ticket_facts (hall, day);
+      -- The few rated tickets with reasons (the evaluator asks for them on bad ratings).
+      CREATE INDEX ticket_facts_reasons ON ticket_facts (hall, day) WHERE rating_reasons <> '[]'::jsonb;
+
+      -- Days whose facts must be refolded before a report reads them: every day with tickets
+      -- when this migration runs (facts are built lazily, on the first report that needs them),
+      -- and days whose projection failed after their events were stored.
+      CREATE TABLE ticket_facts_stale (
+        hall TEXT NOT NULL,
+        day TEXT NOT NULL,
+        marked_at BIGINT NOT NULL,
+        PRIMARY KEY (hall, day)
+      );
+      INSERT INTO ticket_facts_stale (hall, day, marked_at)
+        SELECT DISTINCT hall, body->'payload'->>'day', 0 FROM events WHERE type = 'ticket.issued';
+
+      -- Refolding a range of days reads the hall's events by time.
+      CREATE INDEX events_hall_hlc ON events (hall, hlc);
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -18,6 +18,7 @@ import { appointmentRoutes } from './routes/appointments';
 import { configRoutes } from './routes/config';
 import { coordinatorRoutes } from './routes/coordinator';
 import { progressRoutes } from './routes/progress';
+import { reportRoutes } from './routes/reports';
 import { syncRoutes } from './routes/sync';
 import { terminalRoutes } from './routes/terminals';
 import { screenRoutes } from './screens';
@@ -103,6 +104,7 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
   configRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   progressRoutes(app, ctx);
+  reportRoutes(app, ctx);
   startSms(app, ctx);
   if (opts.screensDir) await screenRoutes(app, opts.screensDir);
 

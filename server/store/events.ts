@@ -11,6 +11,7 @@ import { MAX_FUTURE_MS, type Role } from '../../shared/sync/protocol';
 import { mayAuthor } from '../../shared/sync/permissions';
 import { lockHall, type Db, type Queryable } from '../db/db';
 import { RequestError, refuse } from '../http/errors';
+import { projectIngested } from './reportsProjection';
 import { stableStringify } from './stable';
 
 export const EVENTS_CHANNEL = 'hallq_events';
@@ -138,6 +139,8 @@ export async function ingest(db: Db, who: Principal, raws: readonly unknown[], n
     const dupes = new Set(replayed.map((e) => `${e.origin}:${e.seq}`)).size;
     return { accepted: inserted.length, duplicates: dupes, held: heldOut, serverSeq: Number(top.rows[0]?.s ?? 0), inserted };
   });
+  // Reports read facts projected from the log: the projector takes the committed events from here.
+  await projectIngested(db, who.hall, result.inserted, now);
   return result;
 }
 

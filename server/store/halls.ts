@@ -44,9 +44,19 @@ export class HallCache {
     ]);
     if (r.rows.length) {
       entry.fold.addMany(r.rows.map((x) => x.body));
-      entry.last = Number(r.rows[r.rows.length - 1]!.s);
+      // Two catch-ups in flight may finish out of order: the fold holds the later one's events.
+      entry.last = Math.max(entry.last, Number(r.rows[r.rows.length - 1]!.s));
     }
     return entry.fold;
+  }
+
+  /**
+   * The serverSeq up to which `fold` (from `get`) has applied the hall's events, or undefined
+   * if it is no longer this cache's fold. Read it in the same tick as the fold's state.
+   */
+  appliedSeq(fold: HallFold): number | undefined {
+    const entry = this.halls.get(fold.hall);
+    return entry?.fold === fold ? entry.last : undefined;
   }
 
   forget(hall: string): void {

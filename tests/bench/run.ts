@@ -4,6 +4,7 @@
  */
 import { benchFold } from './fold';
 import { benchKiosk } from './kiosk';
+import { benchStats } from './stats';
 import { benchSync } from './sync';
 
 type Result = Record<string, number | string>;
@@ -11,6 +12,7 @@ const benches: Record<string, () => Result | Promise<Result>> = {
   fold: benchFold,
   sync: benchSync,
   kiosk: benchKiosk,
+  stats: benchStats,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
