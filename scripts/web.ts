@@ -3,7 +3,8 @@
  * its embedded database with a demo hall open right now, simulated devices on real
  * pseudo-terminals (when socat is installed), and prints every terminal's address.
  *
- *   HALLQ_PORT (8080), HALLQ_HOST (127.0.0.1), HALLQ_DATA_DIR (default: in memory)
+ *   HALLQ_PORT (8080), HALLQ_HOST (127.0.0.1), HALLQ_DATA_DIR (default: in memory),
+ *   HALLQ_DEMO_HISTORY_DAYS (35: weeks of past tickets for the reports; 0 for none)
  */
 import { execFileSync } from 'node:child_process';
 import { build } from 'vite';
@@ -28,10 +29,12 @@ async function main() {
     host: process.env.HALLQ_HOST ?? '127.0.0.1',
     ...(process.env.HALLQ_DATA_DIR ? { dataDir: process.env.HALLQ_DATA_DIR } : {}),
     devices,
+    history: { days: Number(process.env.HALLQ_DEMO_HISTORY_DAYS ?? 35) },
   });
   const line = (s = '') => process.stdout.write(`${s}\n`);
   line();
   line(`hallq web mode: the demo hall "${hall.hall}" at ${hall.url}`);
+  if (hall.history) line(`history: ${hall.history.days.length} past days, ${hall.history.days.reduce((n, d) => n + d.issued, 0)} tickets, ${hall.history.badRatings.length} bad ratings to rectify`);
   line(devices ? 'simulated devices: card reader, printer, scanner, evaluator keypad, LED strip (on pseudo-terminals)' : 'no socat: running without simulated devices (kiosks hand out e-tickets)');
   const panel = hall.sims ? await startSimPanel(hall.sims, Number(process.env.HALLQ_SIM_PORT ?? 8081)) : undefined;
   if (panel) line(`simulated devices panel (place an ID card, scan a code, press evaluator keys, run out of paper): ${panel.url}`);

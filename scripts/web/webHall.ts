@@ -14,6 +14,7 @@ import { startDeviceHost, type DeviceHost } from '../../electron/device-host/ser
 import { DeviceManager } from '../../electron/devices/manager';
 import { startSimulatedDevices, type SimulatedDevices } from '../../electron/devices/sim/simulatedDevices';
 import { hashPin } from '../../shared/identity/pin';
+import { seedDemoHistory, type DemoHistory, type HistoryOptions } from './demoHistory';
 import { DEMO_CATEGORIES, DEMO_NOTICES, DEMO_POLICY, DEMO_PIN, DEMO_SCHEDULE, DEMO_SERVICES, DEMO_STAFF, DEMO_TERMINALS, DEMO_WINDOWS, type DemoTerminal } from './demoHall';
 
 export const SCREENS_DIR = resolve(import.meta.dirname, '../../dist/web');
@@ -38,6 +39,8 @@ export interface WebHallOptions {
   terminals?: DemoTerminal[];
   /** Leave the schedule etc. out (tests configure their own). */
   configure?: boolean;
+  /** Past days of the demo hall, seeded into the log before the terminals start (needs configure). */
+  history?: HistoryOptions;
 }
 
 export interface WebHall {
@@ -47,6 +50,8 @@ export interface WebHall {
   server: HallServer;
   db: Db;
   sims?: SimulatedDevices;
+  /** What the seeded history holds (when asked for). */
+  history?: DemoHistory;
   deviceHost?: DeviceHost;
   deviceManager?: DeviceManager;
   /** Page address of each terminal (with its one-time code and the device host). */
@@ -62,6 +67,9 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   const hall = o.hall ?? 'demo-hall';
   const db = o.db ?? (await openPglite(o.dataDir));
   const server = await buildServer({ db, screensDir: SCREENS_DIR, logger: o.logger ?? false, ...(o.now ? { now: o.now } : {}) });
+  const configured = o.configure !== false;
+  // The past goes in before anything reads the hall, so the server's fold sees it in order.
+  const history = configured && o.history?.days ? await seedDemoHistory(db, hall, (o.now ?? Date.now)(), await demoConfigEntries(), o.history) : undefined;
   const adminToken = newToken();
   await ensureAdmin(db, hall, adminToken, (o.now ?? Date.now)());
   await server.app.listen({ port: o.port ?? 0, host: o.host ?? '127.0.0.1' });
@@ -79,7 +87,7 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
     return json;
   };
 
-  if (o.configure !== false) await configureDemoHall(admin);
+  if (configured) await configureDemoHall(admin);
 
   let sims: SimulatedDevices | undefined;
   let deviceHost: DeviceHost | undefined;
@@ -103,7 +111,7 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   };
   const pages = new Map<string, string>();
   for (const t of o.terminals ?? DEMO_TERMINALS) {
-    if (o.configure !== false) await admin('PUT', '/api/admin/config', { kind: 'terminal', id: t.id, value: { id: t.id, role: t.role, ...(t.windowId ? { windowId: t.windowId } : {}), ...(t.offlineSeries ? { offlineSeries: t.offlineSeries } : {}) } });
+    if (configured) await admin('PUT', '/api/admin/config', { kind: 'terminal', id: t.id, value: { id: t.id, role: t.role, ...(t.windowId ? { windowId: t.windowId } : {}), ...(t.offlineSeries ? { offlineSeries: t.offlineSeries } : {}) } });
     pages.set(t.id, await enroll(t));
   }
 
@@ -116,6 +124,7 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
     ...(sims ? { sims } : {}),
     ...(deviceHost ? { deviceHost } : {}),
     ...(deviceManager ? { deviceManager } : {}),
+    ...(history ? { history } : {}),
     pages,
     enroll,
     admin,
@@ -129,12 +138,18 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   };
 }
 
+/** The demo hall's configuration as (kind, id, value) entries: what the admin API is given. */
+export async function demoConfigEntries(): Promise<Array<{ kind: string; id: string; value: unknown }>> {
+  return [
+    { kind: 'schedule', id: 'hall', value: DEMO_SCHEDULE },
+    { kind: 'policy', id: 'hall', value: DEMO_POLICY },
+    ...DEMO_SERVICES.map((s) => ({ kind: 'service', id: s.id, value: { ...s, categoryName: DEMO_CATEGORIES[s.category] } })),
+    ...DEMO_WINDOWS.map((w) => ({ kind: 'window', id: w.id, value: w })),
+    ...(await Promise.all(DEMO_STAFF.map(async (s) => ({ kind: 'staff', id: s.id, value: { ...s, pinHash: await hashPin(DEMO_PIN, randomBytes(16)) } })))),
+  ];
+}
+
 export async function configureDemoHall(admin: (method: string, path: string, body?: unknown) => Promise<unknown>): Promise<void> {
-  const put = (kind: string, id: string, value: unknown) => admin('PUT', '/api/admin/config', { kind, id, value });
-  await put('schedule', 'hall', DEMO_SCHEDULE);
-  await put('policy', 'hall', DEMO_POLICY);
-  for (const s of DEMO_SERVICES) await put('service', s.id, { ...s, categoryName: DEMO_CATEGORIES[s.category] });
-  for (const w of DEMO_WINDOWS) await put('window', w.id, w);
-  for (const s of DEMO_STAFF) await put('staff', s.id, { ...s, pinHash: await hashPin(DEMO_PIN, randomBytes(16)) });
+  for (const c of await demoConfigEntries()) await admin('PUT', '/api/admin/config', c);
   for (const n of DEMO_NOTICES) await admin('POST', '/api/admin/notices', n);
 }

@@ -25,16 +25,21 @@ export class HallCache {
     if (entry && entry.day !== localDate(now, entry.fold.state.config.schedule.timeZone)) entry = undefined;
     if (!entry) {
       // Configuration, appointments and notices of all time (a booking made last week is for
-      // today); everything else of the last day and a half.
+      // today); everything else of the last day and a half. The catch-up point is the log's top,
+      // not the newest row loaded: after a quiet spell that row can be weeks old, and the next
+      // catch-up would pull everything since. (Ingest commits a hall's events under its lock, so
+      // no lower seq commits after a higher one is read.)
+      const top = await q.query<{ s: string | number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [hall]);
+      const last = Number(top.rows[0]?.s ?? 0);
       const r = await q.query<{ s: number; body: HallEvent }>(
-        `SELECT server_seq AS s, body FROM events WHERE hall = $1
+        `SELECT server_seq AS s, body FROM events WHERE hall = $1 AND server_seq <= $3
            AND (type IN ('config.changed', 'appointment.booked', 'appointment.cancelled', 'notice.published', 'notice.withdrawn') OR hlc >= $2)
          ORDER BY server_seq`,
-        [hall, formatHlc({ wall: now - WINDOW_MS, count: 0 })],
+        [hall, formatHlc({ wall: now - WINDOW_MS, count: 0 }), last],
       );
       const fold = new HallFold(hall);
       fold.addMany(r.rows.map((x) => x.body));
-      entry = { fold, last: r.rows.length ? Number(r.rows[r.rows.length - 1]!.s) : 0, day: localDate(now, fold.state.config.schedule.timeZone) };
+      entry = { fold, last, day: localDate(now, fold.state.config.schedule.timeZone) };
       this.halls.set(hall, entry);
       return fold;
     }

@@ -7,7 +7,7 @@ import type { HallEvent } from '../../shared/events';
 import { HallFold } from '../../shared/fold';
 import { nextForWindow } from '../../shared/queue';
 import { decideIssue } from '../../shared/actions';
-import { Rng } from '../sim/prng';
+import { Rng } from '../../scripts/sim/prng';
 import { HALL, TestTerminal } from '../support/hall';
 
 export function busyDay(targetEvents: number, seed = 1): HallEvent[] {

@@ -7,7 +7,7 @@ import { compareEvents } from '../../shared/events';
 import { HallFold } from '../../shared/fold';
 import { HALL } from '../support/hall';
 import { busyDay } from './busyDay';
-import { Rng } from '../sim/prng';
+import { Rng } from '../../scripts/sim/prng';
 
 const N = Number(process.env.FOLD_EVENTS ?? 100_000);
 

@@ -14,7 +14,7 @@ import { nextForWindow } from '../../shared/queue';
 import { localDate } from '../../shared/schedule';
 import { PRIORITY_REASONS } from '../../shared/config';
 import { demoConfig, HALL, TestTerminal } from '../support/hall';
-import { Rng } from './prng';
+import { Rng } from '../../scripts/sim/prng';
 
 export interface WorldOptions {
   seed: number;
