@@ -89,12 +89,62 @@ export const LedSchema = z.object({
   address: z.number().int().min(0).max(255).default(1),
 });
 
+/** One byte as hex: "0d", "0x20". */
+const HexByte = z.string().regex(/^(0x)?[0-9a-fA-F]{1,2}$/, 'a hex byte such as "0d" or "0x20"');
+const DebounceMs = z.number().int().min(0).max(5000).default(300);
+
+/**
+ * The document camera's capture button or foot pedal (高拍仪拍照键 / 脚踏), when it reports over
+ * serial or as a vendor HID device (a keyboard-like one is the counter screen's own business).
+ * Strict: a misspelt field ("debounce", "byte") is an error naming it, not silently ignored.
+ */
+export const TriggerSchema = z.discriminatedUnion('type', [
+  z
+    .strictObject({
+      id: z.string().min(1).default('trigger'),
+      type: z.literal('serial'),
+      port: SerialPortSchema,
+      /** Bytes that mean "pressed" ("01", "0x20"); others are reported. Default: any byte but CR/LF. */
+      bytes: z.array(HexByte).min(1, 'list at least one byte, or leave "bytes" out for any byte').max(32).optional(),
+      /** Line mode: a line (ended by CR/LF, or a pause) that must equal this text, e.g. "KEY1". */
+      line: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[ -~]+$/, 'printable ASCII text without CR/LF, such as "KEY1"')
+        .optional(),
+      /** Presses closer together than this are one press (a pedal bounces). */
+      debounceMs: DebounceMs,
+    })
+    .refine((t) => !(t.bytes && t.line !== undefined), { message: 'give either "bytes" or "line", not both', path: ['line'] }),
+  z.strictObject({
+    id: z.string().min(1).default('trigger'),
+    type: z.literal('hid'),
+    /** Required: without it any HID device could be read as the pedal. */
+    vendorId: z
+      .string({ error: 'required: the USB vendor id of the button or pedal, such as "0x1a2b" (without it any HID device could be read as one)' })
+      .regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'a hex number such as 0x1a86'),
+    productId: Hex.optional(),
+    /** Pick the button's interface when the device has several (e.g. 0xff00 vendor page). */
+    usagePage: Hex.optional(),
+    /**
+     * ANDed byte by byte with each input report (byte 0 is the report id when the device numbers
+     * its reports): only these bits are the button. Default: every bit of every byte.
+     */
+    mask: z.array(HexByte).min(1).max(64).optional(),
+    /** 'state': reports carry pressed/released (a press = a masked bit turning on); 'press': one report per press, no release report. */
+    reports: z.enum(['state', 'press']).default('state'),
+    debounceMs: DebounceMs,
+  }),
+]);
+
 export const DevicesConfigSchema = z.object({
   cardReader: CardReaderSchema.optional(),
   printer: PrinterSchema.optional(),
   scanners: z.array(ScannerSchema).default([]),
   evaluator: EvaluatorSchema.optional(),
   led: LedSchema.optional(),
+  trigger: TriggerSchema.optional(),
 });
 export type DevicesConfig = z.infer<typeof DevicesConfigSchema>;
 

@@ -15,6 +15,7 @@ import { superviseLed } from './led';
 import type { LedStrip } from './led/strip';
 import { createPrinter, type PrinterService, type PrintHtml } from './printer/driver';
 import { superviseScanner } from './scanner';
+import { superviseTrigger } from './trigger';
 
 export interface DeviceManagerOptions {
   config: DevicesConfig;
@@ -61,6 +62,8 @@ export class DeviceManager implements DeviceApi {
     }
     for (const sc of c.scanners) this.supervisors.push(superviseScanner(sc, { toScreens, onHealth, onError: onError('scanner'), ...timing }).supervisor);
     if (c.evaluator) this.supervisors.push(superviseEvaluator(c.evaluator, { toScreens, onHealth, onError: onError('evaluator'), ...timing }).supervisor);
+    // The document camera's button / foot pedal: presses go to the counter as 'capture-button'.
+    if (c.trigger) this.supervisors.push(superviseTrigger(c.trigger, { toScreens, onHealth, onError: onError('trigger'), ...timing }).supervisor);
     if (c.led) {
       const r = superviseLed(c.led, { onHealth, onError: onError('led'), ...timing });
       this.led = r.driver;

@@ -13,6 +13,8 @@ const DEVICE_OF: Record<DeviceKind, PayloadInput<'device.fault'>['device']> = {
   scanner: 'scanner',
   evaluator: 'evaluator',
   led: 'led',
+  // The pedal or button is the document camera's: a fault shows under the camera.
+  trigger: 'camera',
 };
 
 export interface HealthLogOptions {

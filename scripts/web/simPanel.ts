@@ -1,7 +1,8 @@
 /**
  * Web mode's "hands on the devices": a small page (its own port on 127.0.0.1) to place an ID card
- * on the simulated reader, scan a code, press an evaluator key, run the printer out of paper,
- * and see what the printer printed and what the LED strip shows. A demo aid only.
+ * on the simulated reader, scan a code, press an evaluator key, press the document camera's foot
+ * pedal, run the printer out of paper, and see what the printer printed and what the LED strip
+ * shows. A demo aid only.
  */
 import { createServer, type Server } from 'node:http';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ const ActionSchema = z.discriminatedUnion('do', [
   z.object({ do: z.literal('scan'), text: z.string().min(1).max(200) }),
   z.object({ do: z.literal('key'), level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]) }),
   z.object({ do: z.literal('paper'), state: z.enum(['ok', 'near-end', 'out']) }),
+  z.object({ do: z.literal('pedal') }),
 ]);
 
 export interface SimPanel {
@@ -48,6 +50,7 @@ export async function startSimPanel(sims: SimulatedDevices, port = 0): Promise<S
         else if (a.do === 'remove-card') sims.card.removeCard();
         else if (a.do === 'scan') await sims.scanner.scan(a.text);
         else if (a.do === 'key') await sims.evaluator.press(sims.keyFor(a.level));
+        else if (a.do === 'pedal') await sims.trigger.press();
         else sims.printer.state.paper = a.state;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"ok":true}');
@@ -67,6 +70,7 @@ const PAGE = (cards: Array<[string, string]>) => `<!doctype html><html lang="zh-
 <section><h2>身份证读卡器 ID card reader</h2>${cards.map(([k, n]) => `<button onclick="act({do:'card',card:'${k}'})">${n}</button>`).join('')}<button onclick="act({do:'remove-card'})">取走 Remove</button></section>
 <section><h2>扫码器 Scanner</h2><input id="scan" placeholder="预约码 appointment code" style="font-size:16px;padding:6px"><button onclick="act({do:'scan',text:document.getElementById('scan').value})">扫码 Scan</button></section>
 <section><h2>评价器按键 Evaluator keypad</h2>${[5, 4, 3, 2, 1].map((l) => `<button onclick="act({do:'key',level:${l}})">${l}</button>`).join('')}</section>
+<section><h2>高拍仪脚踏 Document camera pedal</h2><button onclick="act({do:'pedal'})">踩脚踏 Press the pedal</button></section>
 <section><h2>打印机 Printer</h2><button onclick="act({do:'paper',state:'ok'})">有纸 Paper OK</button><button onclick="act({do:'paper',state:'out'})">缺纸 Paper out</button> <span id="paper"></span><pre id="printed"></pre></section>
 <section><h2>窗口屏 LED strip (1)</h2><pre id="led" style="min-height:0;background:#111;color:#f33;font-size:22px"></pre></section>
 <script>

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BilingualSchema } from '../config/text';
 import { CardReadSchema } from '../identity/card';
 
-export const DEVICE_KINDS = ['card-reader', 'printer', 'scanner', 'evaluator', 'led'] as const;
+export const DEVICE_KINDS = ['card-reader', 'printer', 'scanner', 'evaluator', 'led', 'trigger'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 /** What the admin view and every screen show about a device. */
@@ -77,6 +77,8 @@ export const DeviceEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('card-removed') }),
   z.object({ type: z.literal('scan'), scan: ScanSchema }),
   z.object({ type: z.literal('evaluator-key'), key: EvaluatorKeySchema }),
+  /** The document camera's capture button or foot pedal (kind 'trigger') was pressed. */
+  z.object({ type: z.literal('capture-button'), deviceId: z.string() }),
   z.object({ type: z.literal('health'), health: DeviceHealthSchema }),
 ]);
 export type DeviceEvent = z.infer<typeof DeviceEventSchema>;

@@ -50,9 +50,9 @@ describe('a terminal with every device (simulated on real ptys) behind the one c
   });
 
   it('every device reports healthy', async () => {
-    await until(() => events.filter((e) => e.type === 'health' && e.health.state === 'ok').length >= 5 || undefined);
+    await until(() => events.filter((e) => e.type === 'health' && e.health.state === 'ok').length >= 6 || undefined);
     const h = await manager.health();
-    expect(h.map((x) => x.kind).sort()).toEqual(['card-reader', 'evaluator', 'led', 'printer', 'scanner']);
+    expect(h.map((x) => x.kind).sort()).toEqual(['card-reader', 'evaluator', 'led', 'printer', 'scanner', 'trigger']);
   });
 
   it('R19/R21: a card placed on the reader reaches the screens masked and hashed', async () => {
@@ -101,7 +101,7 @@ describe('a terminal with every device (simulated on real ptys) behind the one c
     const client = new WsDeviceClient({ url: `${host.url}/?token=tok`, WebSocket: WithOrigin as never });
     const seen: DeviceEvent[] = [];
     client.subscribe((e) => seen.push(e));
-    expect((await client.health()).length).toBe(5);
+    expect((await client.health()).length).toBe(6);
     await sims.scanner.scan('QR-VIA-HOST');
     await until(() => seen.find((e) => e.type === 'scan' && e.scan.text === 'QR-VIA-HOST'));
     client.close();

@@ -1,6 +1,7 @@
 /**
  * A whole terminal's devices, simulated on real pseudo-terminals: a card reader, a printer,
- * a serial scanner, an evaluator keypad and a window LED strip, each simulator on the peer end
+ * a serial scanner, an evaluator keypad, a window LED strip and the document camera's foot
+ * pedal (a serial trigger sending "KEY1\r\n"), each simulator on the peer end
  * of a socat pair and the drivers configured on the device ends. Used by the integration tests
  * and by web mode's simulated devices.
  */
@@ -15,6 +16,7 @@ import { LedSim } from './ledSim';
 import { PrinterSim, serveSimOnPty } from './printerSim';
 import { openPtyPair, type PtyPair } from './ptyPair';
 import { ScannerSim } from './scannerSim';
+import { TriggerSim } from './triggerSim';
 
 export interface SimulatedDevices {
   config: DevicesConfig;
@@ -23,12 +25,15 @@ export interface SimulatedDevices {
   scanner: ScannerSim;
   evaluator: EvaluatorSim;
   led: LedSim;
+  /** The document camera's foot pedal: `press()` → DeviceEvent 'capture-button'. */
+  trigger: TriggerSim;
   /** Evaluator keys as this config maps them: '1'..'5' (0x31..0x35) for levels 5..1. */
   keyFor(level: 1 | 2 | 3 | 4 | 5): number;
   stop(): Promise<void>;
 }
 
 const LED_ADDRESS = 1;
+const PEDAL_LINE = 'KEY1';
 
 export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'hallq-devices-'))): Promise<SimulatedDevices> {
   const pairs: PtyPair[] = [];
@@ -37,13 +42,21 @@ export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'ha
     pairs.push(p);
     return p;
   };
-  const [cardPair, printerPair, scannerPair, evalPair, ledPair] = [await pair('card'), await pair('printer'), await pair('scanner'), await pair('evaluator'), await pair('led')];
+  const [cardPair, printerPair, scannerPair, evalPair, ledPair, triggerPair] = [
+    await pair('card'),
+    await pair('printer'),
+    await pair('scanner'),
+    await pair('evaluator'),
+    await pair('led'),
+    await pair('trigger'),
+  ];
   const config = parseDevicesConfig({
     cardReader: { port: { path: cardPair.device }, pollMs: 300 },
     printer: { transport: { type: 'serial', port: { path: printerPair.device, baudRate: 115200 } }, widthDots: 576 },
     scanners: [{ type: 'serial', port: { path: scannerPair.device }, suffix: 'cr' }],
     evaluator: { type: 'serial-key', port: { path: evalPair.device }, keymap: { '31': 5, '32': 4, '33': 3, '34': 2, '35': 1 } },
     led: { port: { path: ledPair.device }, frame: 'sum-3a-0a', address: LED_ADDRESS },
+    trigger: { id: 'pedal', type: 'serial', port: { path: triggerPair.device }, line: PEDAL_LINE },
   });
   const card = await CardReaderSim.open(cardPair.peer);
   const printer = new PrinterSim();
@@ -51,6 +64,7 @@ export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'ha
   const scanner = await ScannerSim.open(scannerPair.peer);
   const evaluator = await EvaluatorSim.open(evalPair.peer);
   const led = await LedSim.open(ledPair.peer, resolveLedFrame('sum-3a-0a', LED_ADDRESS));
+  const trigger = await TriggerSim.open(triggerPair.peer, { line: PEDAL_LINE });
   return {
     config,
     card,
@@ -58,9 +72,10 @@ export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'ha
     scanner,
     evaluator,
     led,
+    trigger,
     keyFor: (level) => 0x30 + (6 - level),
     async stop() {
-      await Promise.all([card.close(), printerServer.close(), scanner.close(), evaluator.close(), led.close()].map((p) => p.catch(() => {})));
+      await Promise.all([card.close(), printerServer.close(), scanner.close(), evaluator.close(), led.close(), trigger.close()].map((p) => p.catch(() => {})));
       await Promise.all(pairs.map((p) => p.kill()));
     },
   };
