@@ -29,7 +29,8 @@ async function main() {
     host: process.env.HALLQ_HOST ?? '127.0.0.1',
     ...(process.env.HALLQ_DATA_DIR ? { dataDir: process.env.HALLQ_DATA_DIR } : {}),
     devices,
-    history: { days: Number(process.env.HALLQ_DEMO_HISTORY_DAYS ?? 35) },
+    // Busy enough that the windows have queues at the morning and afternoon peaks.
+    history: { days: Number(process.env.HALLQ_DEMO_HISTORY_DAYS ?? 35), perDay: 150 },
   });
   const line = (s = '') => process.stdout.write(`${s}\n`);
   line();

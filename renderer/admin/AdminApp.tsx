@@ -3,7 +3,7 @@
  * terminal and device health, R17) and the configuration editors. Every change is authored
  * here as an event, so it works offline like every other terminal and syncs later.
  */
-import { useEffect, useState, type ComponentType } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ComponentType, type CSSProperties, type RefObject } from 'react';
 import type { Bilingual } from '../../shared/config/text';
 import { useHall } from '../app/context';
 import { StatusBanner } from '../app/StatusBanner';
@@ -16,9 +16,15 @@ import { ServicesEditor } from './editors/ServicesEditor';
 import { StaffEditor } from './editors/StaffEditor';
 import { WindowsEditor } from './editors/WindowsEditor';
 import { LiveView } from './live/LiveView';
+import { LedgerView } from './rectify/LedgerView';
+import { RectifyView } from './rectify/RectifyView';
+import { ReportsView } from './reports/ReportsView';
 
 const TABS: Array<{ id: string; label: Bilingual; View: ComponentType }> = [
   { id: 'live', label: { zh: '实时监控', en: 'Live' }, View: LiveView },
+  { id: 'reports', label: { zh: '统计报表', en: 'Reports' }, View: ReportsView },
+  { id: 'rectify', label: { zh: '差评整改', en: 'Bad ratings' }, View: RectifyView },
+  { id: 'ledger', label: { zh: '办不成事台账', en: 'Not-done ledger' }, View: LedgerView },
   { id: 'services', label: { zh: '业务', en: 'Services' }, View: ServicesEditor },
   { id: 'windows', label: { zh: '窗口', en: 'Windows' }, View: WindowsEditor },
   { id: 'staff', label: { zh: '工作人员', en: 'Staff' }, View: StaffEditor },
@@ -46,10 +52,13 @@ export function AdminApp() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
   const View = TABS.find((t) => t.id === tab)!.View;
+  const head = useRef<HTMLElement>(null);
+  const headHeight = useHeight(head);
   return (
-    <div className="admin">
+    // Sticky panels below stop under the header, whose height changes with the language and width.
+    <div className="admin" style={{ '--admin-head-h': `${headHeight}px` } as CSSProperties}>
       <StatusBanner offlineNote={{ zh: '修改照常保存，恢复联网后同步', en: 'changes are kept and sync when back online' }} />
-      <header className="admin-head">
+      <header className="admin-head" ref={head}>
         <div className="admin-title">
           <span className="admin-hall">
             <Bi t={state.config.policy.hallName} />
@@ -74,4 +83,19 @@ export function AdminApp() {
       </main>
     </div>
   );
+}
+
+function useHeight(ref: RefObject<HTMLElement | null>): number {
+  const [h, setH] = useState(72);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const update = () => setH(Math.round(el.getBoundingClientRect().height));
+    update();
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return h;
 }

@@ -11,11 +11,13 @@
 import { formatHlc } from '../../shared/clock/hlc';
 import type { HallEvent } from '../../shared/events/envelope';
 import type { EventType, PayloadInput } from '../../shared/events/payloads';
+import { BAD_RATING_REASONS } from '../../shared/ratings/levels';
 import { zonedTimeToUtc } from '../../shared/schedule/zone';
 import type { Db } from '../../server/db/db';
 import type { Rng } from './prng';
 
 const MINUTE = 60_000;
+const BAD_REASONS = BAD_RATING_REASONS.map((r) => r.id);
 
 type Channel = 'kiosk' | 'idcard' | 'appointment' | 'assisted';
 const CHANNEL_WEIGHTS: Array<[Channel, number]> = [
@@ -213,7 +215,7 @@ export function generateDay(log: HistoryLog, rng: Rng, layout: HistoryLayout, da
       if (rng.chance(0.7)) {
         const l = rng.next();
         const level = l < 0.6 ? 5 : l < 0.85 ? 4 : l < 0.93 ? 3 : l < 0.97 ? 2 : 1;
-        log.add(finish + 20_000, win.evaluator, 'evaluation.recorded', { ticketId, windowId: win.id, level, reasons: level <= 2 ? ['slow'] : [], source: 'pad' });
+        log.add(finish + 20_000, win.evaluator, 'evaluation.recorded', { ticketId, windowId: win.id, level, reasons: level <= 2 ? [rng.pick(BAD_REASONS)] : [], source: 'pad' });
         tally.rated += 1;
         if (level <= 2) tally.bad += 1;
       }

@@ -35,6 +35,8 @@ export const ServiceSchema = z.object({
   perPersonDailyLimit: z.number().int().positive().optional(),
   /** Used by the wait estimate until enough services have been timed today. */
   defaultServiceMinutes: z.number().positive().max(480).default(8),
+  /** The leader on duty is alerted when a citizen has waited longer (else the hall's longWaitMinutes). */
+  alertWaitMinutes: z.number().int().min(1).max(480).optional(),
   schedule: ServiceScheduleSchema.optional(),
   guide: z
     .object({

@@ -502,7 +502,7 @@ function rectify(s: HallState, e: HallEvent<'rectification.recorded'>, at: numbe
       }
       break;
   }
-  item.steps.push({ action: p.action, at, eventId: eventId(e), note: p.note, ...(p.assignee ? { assignee: p.assignee } : {}) });
+  item.steps.push({ action: p.action, at, eventId: eventId(e), note: p.note, ...(p.assignee ? { assignee: p.assignee } : {}), by: e.origin });
 }
 
 // --- configuration ---------------------------------------------------------------------

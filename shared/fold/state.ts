@@ -116,6 +116,8 @@ export interface RectificationStep {
   eventId: string;
   note: string;
   assignee?: string;
+  /** Who recorded it: the authoring terminal's origin (`terminalId~epoch`). */
+  by: string;
 }
 
 /** A bad rating (R8, due in 7 days) or a "can't get it done" case (R18 ledger). */

@@ -206,6 +206,25 @@ describe('rectification of bad ratings (R8: within 7 days)', () => {
     expect(isOverdue(item, item.dueAt! + DAY)).toBe(false);
   });
 
+  it('R8: each step records who recorded it (the authoring terminal), so the history is accountable', () => {
+    const s = scene();
+    rate(s, served(s), 2);
+    const itemId = items(s.h.fold.state, 'bad-rating')[0]!.id;
+    const second = s.h.terminal('supervisor-2');
+    step(s, itemId, 'assigned', { assignee: 's1' });
+    s.h.emit(second, 'rectification.recorded', { itemId, action: 'verified', note: '已核实' });
+    const item = s.h.fold.state.rectifications.get(itemId)!;
+    expect(item.steps.map((x) => [x.action, x.by])).toEqual([
+      ['assigned', s.admin.origin],
+      ['verified', second.origin],
+    ]);
+    expect(item.steps[0]?.by).toBe('supervisor-1~1');
+    // A refused step (on a closed item) is not in the history, so it names nobody.
+    step(s, itemId, 'closed', { closedWith: 'feedback' });
+    s.h.emit(second, 'rectification.recorded', { itemId, action: 'rectified', note: 'late' });
+    expect(s.h.fold.state.rectifications.get(itemId)!.steps.map((x) => x.by)).toEqual([s.admin.origin, second.origin, s.admin.origin]);
+  });
+
   it('R8: an item can be closed with an explanation (the complaint was not reasonable)', () => {
     const s = scene();
     rate(s, served(s), 1);

@@ -20,6 +20,7 @@ interface Draft {
   realNameRequired: boolean;
   perPersonDailyLimit: string;
   defaultServiceMinutes: string;
+  alertWaitMinutes: string;
   appointmentOnly: boolean;
   dailyQuota: string;
   /** guide, weekly timetable, cut-off: JSON. */
@@ -43,6 +44,7 @@ function toDraft(s: Service | undefined): Draft {
     realNameRequired: s?.realNameRequired ?? false,
     perPersonDailyLimit: s?.perPersonDailyLimit?.toString() ?? '',
     defaultServiceMinutes: (s?.defaultServiceMinutes ?? 8).toString(),
+    alertWaitMinutes: s?.alertWaitMinutes?.toString() ?? '',
     appointmentOnly: s?.schedule?.appointmentOnly ?? false,
     dailyQuota: s?.schedule?.dailyQuota?.toString() ?? '',
     advanced: Object.keys(advanced).length ? JSON.stringify(advanced, null, 2) : '',
@@ -74,6 +76,7 @@ export function buildService(d: Draft): Built {
   if (quota !== undefined) schedule.dailyQuota = quota;
   const limit = numberOrText(d.perPersonDailyLimit);
   const minutes = numberOrText(d.defaultServiceMinutes);
+  const alertWait = numberOrText(d.alertWaitMinutes);
   const value: Record<string, unknown> = {
     id: d.id.trim(),
     prefix: d.prefix.trim(),
@@ -85,6 +88,7 @@ export function buildService(d: Draft): Built {
   if (d.categoryZh.trim() || d.categoryEn.trim()) value.categoryName = { zh: d.categoryZh.trim(), en: d.categoryEn.trim() };
   if (limit !== undefined) value.perPersonDailyLimit = limit;
   if (minutes !== undefined) value.defaultServiceMinutes = minutes;
+  if (alertWait !== undefined) value.alertWaitMinutes = alertWait;
   if (Object.keys(schedule).length) value.schedule = schedule;
   if (guide !== undefined) value.guide = guide;
   return { ok: true, value };
@@ -139,6 +143,9 @@ function ServiceForm({ service, done }: { service: Service | undefined; done: (m
         </Field>
         <Field label={{ zh: '默认办理时长（分钟）', en: 'Default service time (min)' }}>
           <NumberInput name="defaultServiceMinutes" value={d.defaultServiceMinutes} onChange={set('defaultServiceMinutes')} />
+        </Field>
+        <Field label={{ zh: '等候超过多少分钟提醒（留空按大厅规则）', en: 'Alert after waiting (min; blank: hall rule)' }}>
+          <NumberInput name="alertWaitMinutes" value={d.alertWaitMinutes} onChange={set('alertWaitMinutes')} />
         </Field>
         <Field label={{ zh: '每人每日限取（留空按大厅规则）', en: 'Per-person daily limit (blank: hall rule)' }}>
           <NumberInput name="perPersonDailyLimit" value={d.perPersonDailyLimit} onChange={set('perPersonDailyLimit')} />

@@ -56,6 +56,11 @@ export function LiveView() {
                 !
               </span>
               <Bi t={a.text} />
+              {a.href ? (
+                <a className="btn" href={a.href} data-action="handle" style={{ marginLeft: 'auto', display: 'inline-flex', alignItems: 'center', textDecoration: 'none', fontWeight: 600 }}>
+                  <Bi t={{ zh: '去处理', en: 'Handle' }} only />
+                </a>
+              ) : null}
             </div>
           ))
         )}

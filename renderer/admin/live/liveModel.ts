@@ -4,6 +4,7 @@
  */
 import type { Bilingual } from '../../../shared/config/text';
 import type { HallState } from '../../../shared/fold/state';
+import { isOverdue } from '../../../shared/ratings/levels';
 import { localDate } from '../../../shared/schedule/zone';
 import { minutes } from '../../i18n/format';
 import { offlineTerminals, type HealthResponse } from './health';
@@ -14,7 +15,7 @@ export interface ServiceLine {
   waiting: number;
   /** Since the longest-waiting ticket was issued; null when nobody waits. */
   longestWaitMs: number | null;
-  /** Tickets waiting longer than the policy's longWaitMinutes. */
+  /** Tickets waiting longer than the service's alertWaitMinutes (else the policy's longWaitMinutes). */
   overLimit: number;
 }
 
@@ -41,7 +42,7 @@ export interface Totals {
   waiting: number;
 }
 
-export type AlertKind = 'long-wait' | 'long-pause' | 'terminal-offline' | 'device-fault';
+export type AlertKind = 'long-wait' | 'long-pause' | 'terminal-offline' | 'device-fault' | 'rectify-overdue';
 
 export interface Alert {
   kind: AlertKind;
@@ -49,6 +50,8 @@ export interface Alert {
   key: string;
   severity: 'warning' | 'critical';
   text: Bilingual;
+  /** Where the leader handles it (a tab of the admin screen). */
+  href?: string;
 }
 
 export interface LiveModel {
@@ -71,12 +74,14 @@ const DEVICE_NAMES: Record<string, Bilingual> = {
 export function liveModel(s: HallState, now: number, health?: HealthResponse): LiveModel {
   const { config } = s;
   const today = localDate(now, config.schedule.timeZone);
-  const longWaitMs = config.policy.longWaitMinutes * 60_000;
   const longPauseMs = config.policy.longPauseMinutes * 60_000;
   const alerts: Alert[] = [];
 
   const services: ServiceLine[] = [];
   for (const svc of config.services.values()) {
+    // A quick service may alert sooner than a long one: its own threshold, else the hall's.
+    const limitMin = svc.alertWaitMinutes ?? config.policy.longWaitMinutes;
+    const longWaitMs = limitMin * 60_000;
     let oldest: number | null = null;
     let overLimit = 0;
     const ids = s.waiting.get(`${today}|${svc.id}`) ?? new Set<string>();
@@ -95,8 +100,8 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
         key: `long-wait:${svc.id}`,
         severity: 'warning',
         text: {
-          zh: `${svc.name.zh}：${overLimit} 人等候超过 ${config.policy.longWaitMinutes} 分钟（最长 ${d.zh}）`,
-          en: `${svc.name.en}: ${overLimit} waiting over ${config.policy.longWaitMinutes} min (longest ${d.en})`,
+          zh: `${svc.name.zh}：${overLimit} 人等候超过 ${limitMin} 分钟（最长 ${d.zh}）`,
+          en: `${svc.name.en}: ${overLimit} waiting over ${limitMin} min (longest ${d.en})`,
         },
       });
     }
@@ -152,6 +157,33 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
       key: `device-fault:${d.terminal}/${d.device}`,
       severity: 'critical',
       text: { zh: `${d.terminal} 的${name.zh}故障（${detail}）`, en: `${d.terminal}: ${name.en} fault (${detail})` },
+    });
+  }
+
+  // R8: a bad rating not rectified within 7 days; R18: a ledger item past its deadline.
+  let badOverdue = 0;
+  let ledgerOverdue = 0;
+  for (const item of s.rectifications.values()) {
+    if (!isOverdue(item, now)) continue;
+    if (item.kind === 'bad-rating') badOverdue++;
+    else ledgerOverdue++;
+  }
+  if (badOverdue > 0) {
+    alerts.push({
+      kind: 'rectify-overdue',
+      key: 'rectify-overdue:bad-rating',
+      severity: 'warning',
+      text: { zh: `${badOverdue} 条差评整改已逾期（超过 7 日）`, en: `${badOverdue} bad-rating ${badOverdue === 1 ? 'item' : 'items'} overdue (past 7 days)` },
+      href: '#rectify',
+    });
+  }
+  if (ledgerOverdue > 0) {
+    alerts.push({
+      kind: 'rectify-overdue',
+      key: 'rectify-overdue:not-done',
+      severity: 'warning',
+      text: { zh: `${ledgerOverdue} 条“办不成事”台账事项已超过办理期限`, en: `${ledgerOverdue} not-done ledger ${ledgerOverdue === 1 ? 'item' : 'items'} past ${ledgerOverdue === 1 ? 'its' : 'their'} deadline` },
+      href: '#ledger',
     });
   }
 
