@@ -13,6 +13,7 @@ PACKAGES=(
   chromium     # the screens' end-to-end tests and the kiosk benchmark (playwright-core drives it)
   fonts-noto-cjk # Chinese text in the screens and their screenshots
   libusb-1.0-0 # node-hid's Linux build loads it (without it, HID devices report "missing")
+  poppler-utils # pdfinfo/pdftoppm: the capture tests check that exported PDFs have the right pages and render
 )
 
 missing=()

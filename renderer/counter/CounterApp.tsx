@@ -10,6 +10,7 @@ import { Bi } from '../i18n/Bi';
 import { hhmm } from '../i18n/format';
 import { useLang } from '../i18n/lang';
 import { useCounterActions } from './actions';
+import { useMaterialUploader } from './capture/useMaterialUploader';
 import { Dialogs } from './Dialogs';
 import { QueuePanel } from './QueuePanel';
 import { SignInPanel } from './SignInPanel';
@@ -39,6 +40,8 @@ function CounterScreen({ windowId }: { windowId: string }) {
   const { identity, terminal } = useTerminal();
   const { state, version } = useHall();
   const actions = useCounterActions(windowId);
+  // Captured materials upload in the background whoever is signed in, also after sign-out.
+  const uploader = useMaterialUploader();
   const session = useCounter((s) => s.session);
   const handingOver = useCounter((s) => s.handingOver);
 
@@ -68,7 +71,7 @@ function CounterScreen({ windowId }: { windowId: string }) {
         <main className="counter-main">
           <Workbench windowId={windowId} actions={actions} />
           <QueuePanel windowId={windowId} actions={actions} />
-          <Dialogs windowId={windowId} actions={actions} />
+          <Dialogs windowId={windowId} actions={actions} uploader={uploader} />
         </main>
       ) : (
         <SignInPanel windowId={windowId} actions={actions} />

@@ -10,13 +10,31 @@ import { useHall } from '../app/context';
 import { Bi } from '../i18n/Bi';
 import { useLang } from '../i18n/lang';
 import type { CounterActions } from './actions';
+import type { MaterialUploader } from '../materials/uploader';
+import { CaptureStation } from './capture/CaptureStation';
 import { useCounter } from './store';
 import { heldTicket } from './windowView';
 
-export function Dialogs({ windowId, actions }: { windowId: string; actions: CounterActions }) {
+export function Dialogs({ windowId, actions, uploader }: { windowId: string; actions: CounterActions; uploader: MaterialUploader }) {
   const dialog = useCounter((s) => s.dialog);
+  const { state } = useHall();
   if (!dialog) return null;
   switch (dialog.t) {
+    case 'capture': {
+      const t = heldTicket(state, windowId);
+      if (!t) return null;
+      return (
+        <CaptureStation
+          ticket={t}
+          windowId={windowId}
+          uploader={uploader}
+          onClose={(done) => {
+            useCounter.getState().close();
+            if (done) useCounter.getState().say('ok', done);
+          }}
+        />
+      );
+    }
     case 'settle':
       return <SettleDialog windowId={windowId} actions={actions} />;
     case 'not-done':

@@ -51,6 +51,7 @@ export function Workbench({ windowId, actions }: { windowId: string; actions: Co
         <ActionButton testid="recall" label={{ zh: '重呼', en: 'Recall' }} kbd={SHORTCUTS.recall} onClick={() => void actions.recall()} disabled={busy || !called} />
         <ActionButton testid="start" label={{ zh: '开始办理', en: 'Start' }} kbd={SHORTCUTS.start} onClick={() => void actions.start()} disabled={busy || !called} />
         <ActionButton testid="skip" label={{ zh: '过号', en: 'No-show' }} kbd={SHORTCUTS.skip} onClick={() => void actions.skip()} disabled={busy || !called} tone="warn" />
+        <ActionButton testid="capture-open" label={{ zh: '收件拍照', en: 'Capture' }} kbd={SHORTCUTS.capture} onClick={() => useCounter.getState().open({ t: 'capture' })} disabled={busy || !held} />
         <ActionButton testid="transfer" label={{ zh: '转办', en: 'Transfer' }} kbd={SHORTCUTS.transfer} onClick={() => useCounter.getState().open({ t: 'transfer' })} disabled={busy || !held} />
         <ActionButton testid="finish-done" label={{ zh: '办结', en: 'Done' }} kbd={SHORTCUTS.finish} onClick={() => void actions.finish('done')} disabled={busy || !held} tone="ok" />
         <ActionButton testid="finish-needs-material" label={{ zh: '需补材料', en: 'Needs material' }} onClick={() => void actions.finish('needs-material')} disabled={busy || !held} />
@@ -114,6 +115,11 @@ function TicketCard({ t }: { t: TicketState }) {
           </span>
         ) : null}
         {t.person?.nameMasked ? <span>{t.person.nameMasked}</span> : null}
+        {t.materials?.length ? (
+          <span className="chip chip-materials" data-testid="current-materials" data-materials={t.materials.length} data-pages={t.materials.reduce((n, m) => n + m.pages, 0)}>
+            <Bi t={{ zh: `已收材料 ${t.materials.length} 份 / ${t.materials.reduce((n, m) => n + m.pages, 0)} 页`, en: `${t.materials.length} materials, ${t.materials.reduce((n, m) => n + m.pages, 0)} pages` }} />
+          </span>
+        ) : null}
         <span>
           <Bi t={{ zh: `取号 ${hhmm(t.issuedAt, state.config.schedule.timeZone)}`, en: `issued ${hhmm(t.issuedAt, state.config.schedule.timeZone)}` }} />
         </span>

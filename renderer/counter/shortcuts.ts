@@ -15,6 +15,7 @@ export const SHORTCUTS = {
   transfer: 'F7',
   pause: 'F8',
   manual: 'F9',
+  capture: 'F10',
 } as const;
 
 function typing(target: EventTarget | null): boolean {
@@ -61,6 +62,8 @@ export function useShortcuts(actions: CounterActions, enabled: boolean, view: ()
           return act(() => (view().holding ? store.open({ t: 'transfer' }) : undefined));
         case 'F8':
           return act(() => (view().paused ? void actions.resume() : store.open({ t: 'pause' })));
+        case 'F10':
+          return act(() => (view().holding ? store.open({ t: 'capture' }) : undefined));
         case 'F9':
           return act(() => document.querySelector<HTMLInputElement>('[data-testid="manual-number"]')?.focus());
       }

@@ -12,7 +12,9 @@ export type Dialog =
   | { t: 'not-done' }
   | { t: 'transfer' }
   | { t: 'pause' }
-  | { t: 'assist' };
+  | { t: 'assist' }
+  /** 收件拍照: capture the materials of the ticket at the window. */
+  | { t: 'capture' };
 
 export interface Flash {
   kind: 'ok' | 'error' | 'info';

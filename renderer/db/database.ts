@@ -5,6 +5,8 @@
  *   outbox      own events the server has not acknowledged yet; key [origin+seq]
  *   meta        key/value: identity, nextSeq, lastHlc, checkpoints, lastContact, ...
  *   quarantine  own events a server refused (4xx), kept with the error; never deleted silently
+ *   materialBlobs  captured material images and PDFs by content hash (a counter's document
+ *               capture, issue 8), with their upload state; see renderer/materials/
  *
  * Every transaction is opened with `durability: 'strict'`: Dexie 4 takes it as the database
  * option `chromeTransactionDurability` and passes it to `IDBDatabase.transaction()` for every
@@ -24,6 +26,28 @@ export interface TerminalIdentity {
   windowId?: string;
   token: string;
   epoch: number;
+}
+
+/**
+ * A captured page (or a material's PDF), stored until the server holds it and the hall's
+ * retention has passed (renderer/materials/retention.ts). The rows in state 'queued' are the
+ * upload queue, oldest capture first.
+ */
+export interface MaterialBlobRow {
+  sha256: string;
+  blob: Blob;
+  bytes: number;
+  mime: 'image/jpeg' | 'image/png' | 'application/pdf';
+  width?: number;
+  height?: number;
+  /** Terminal time of the first capture of this content. */
+  capturedAt: number;
+  /** queued: to upload; uploaded: the server said it holds it; refused: the server will never take it. */
+  state: 'queued' | 'uploaded' | 'refused';
+  /** When the server confirmed it (state 'uploaded'). */
+  confirmedAt?: number;
+  /** Why the server refused it (state 'refused'). */
+  error?: string;
 }
 
 export interface OutboxRow {
@@ -102,6 +126,7 @@ export class TerminalDatabase extends Dexie {
   outbox!: Table<OutboxRow, [string, number]>;
   meta!: Table<MetaRow, string>;
   quarantine!: Table<QuarantineRow, [string, number]>;
+  materialBlobs!: Table<MaterialBlobRow, string>;
 
   constructor(
     readonly terminalId: string,
@@ -121,6 +146,9 @@ export class TerminalDatabase extends Dexie {
       windowsView: 'id',
     });
     this.version(3).stores({ ticketsView: null, windowsView: null });
+    // Document capture (issue 8): page images and PDFs by content hash; the queue is
+    // [state+capturedAt] from ['queued', 0].
+    this.version(4).stores({ materialBlobs: 'sha256, state, capturedAt, [state+capturedAt]' });
   }
 
   // --- meta ------------------------------------------------------------------------------

@@ -221,6 +221,54 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX events_hall_hlc ON events (hall, hlc);
     `,
   },
+  {
+    id: 8,
+    name: 'material images: blobs and partial uploads',
+    sql: `
+      -- Images (and PDFs) of materials received at the windows (issue 8), stored once per hall
+      -- by content hash. Personal data (R21): only counters and the hall's admins read them.
+      CREATE TABLE material_blobs (
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        bytes INTEGER NOT NULL CHECK (bytes > 0),
+        mime TEXT NOT NULL,
+        data BYTEA NOT NULL,
+        -- The terminal that completed the upload.
+        uploaded_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (hall, sha256)
+      );
+      -- Images do not compress: keep them out of line and uncompressed, so a read in slices
+      -- (the download streams) fetches only the slice.
+      ALTER TABLE material_blobs ALTER COLUMN data SET STORAGE EXTERNAL;
+
+      -- An upload in progress: what the terminal announced. Chunks arrive in any order, each
+      -- checked against its own hash; the last one assembles the blob and checks the whole.
+      CREATE TABLE material_uploads (
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        mime TEXT NOT NULL,
+        chunk_bytes INTEGER NOT NULL,
+        chunks INTEGER NOT NULL,
+        started_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (hall, sha256)
+      );
+      CREATE INDEX material_uploads_idle ON material_uploads (hall, updated_at);
+      CREATE TABLE material_upload_chunks (
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        data BYTEA NOT NULL,
+        received_at BIGINT NOT NULL,
+        PRIMARY KEY (hall, sha256, idx),
+        FOREIGN KEY (hall, sha256) REFERENCES material_uploads (hall, sha256) ON DELETE CASCADE
+      );
+      ALTER TABLE material_upload_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -16,6 +16,7 @@ import type { ServerContext } from './context';
 import { RequestError } from './errors';
 import { appointmentRoutes } from './routes/appointments';
 import { configRoutes } from './routes/config';
+import { materialRoutes } from './routes/materials';
 import { coordinatorRoutes } from './routes/coordinator';
 import { progressRoutes } from './routes/progress';
 import { reportRoutes } from './routes/reports';
@@ -105,6 +106,7 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
   appointmentRoutes(app, ctx);
   progressRoutes(app, ctx);
   reportRoutes(app, ctx);
+  materialRoutes(app, ctx);
   startSms(app, ctx);
   if (opts.screensDir) await screenRoutes(app, opts.screensDir);
 

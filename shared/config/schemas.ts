@@ -126,6 +126,11 @@ export const PolicySchema = z.object({
   longWaitMinutes: z.number().int().min(1).max(480).default(30),
   /** ... a window paused longer than this. */
   longPauseMinutes: z.number().int().min(1).max(480).default(15),
+  /**
+   * R21, issue 8: days a counter keeps captured material images after capture, once the server
+   * has confirmed it holds them; 0 = delete as soon as the server has them. Never longer than 30.
+   */
+  materialsRetentionDays: z.number().int().min(0).max(30).default(0),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

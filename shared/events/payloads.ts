@@ -25,6 +25,19 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export const RATING_LEVELS = [1, 2, 3, 4, 5] as const;
 
+/** Document capture (issue 8): a content hash (SHA-256, lowercase hex) names each stored image. */
+const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, 'a content hash is 64 lowercase hex digits (SHA-256)');
+/** A captured page is an image; the material's exported PDF is the one other kind of file. */
+export const MATERIAL_PAGE_MIMES = ['image/jpeg', 'image/png'] as const;
+export type MaterialPageMime = (typeof MATERIAL_PAGE_MIMES)[number];
+export const MATERIAL_MIMES = [...MATERIAL_PAGE_MIMES, 'application/pdf'] as const;
+export type MaterialMime = (typeof MATERIAL_MIMES)[number];
+/** The largest file (page image or PDF) a terminal uploads and the server stores. */
+export const MATERIAL_MAX_BYTES = 20 * 1024 * 1024;
+export const MATERIAL_MAX_PAGES = 50;
+const FileBytes = z.number().int().positive().max(MATERIAL_MAX_BYTES);
+const Pixels = z.number().int().positive().max(20_000);
+
 const ticketRef = { ticketId: TicketId };
 const atWindow = { ticketId: TicketId, windowId: IdSchema };
 
@@ -128,6 +141,26 @@ export const PAYLOADS = {
   }),
   'notice.published': z.object({ noticeId: IdSchema, text: BilingualSchema, from: Ms.optional(), to: Ms.optional() }),
   'notice.withdrawn': z.object({ noticeId: IdSchema }),
+
+  /**
+   * Materials received at the window (前台综合受理): the pages the clerk captured, by content hash;
+   * the images themselves travel by the materials upload (server/http/routes/materials.ts),
+   * never in the event log. A second `material.attached` with the same materialId replaces the
+   * first (pages re-captured, reordered).
+   */
+  'material.attached': z.object({
+    ...atWindow,
+    materialId: IdSchema,
+    /** The material's name from the service guide, or free text. */
+    name: z.string().min(1).max(100),
+    pages: z
+      .array(z.object({ sha256: ContentHash, bytes: FileBytes, width: Pixels, height: Pixels, mime: z.enum(MATERIAL_PAGE_MIMES) }))
+      .min(1, 'a material has at least one page')
+      .max(MATERIAL_MAX_PAGES, `a material has at most ${MATERIAL_MAX_PAGES} pages`),
+    /** The pages exported as one PDF. */
+    pdf: z.object({ sha256: ContentHash, bytes: FileBytes }).optional(),
+  }),
+  'material.removed': z.object({ ...atWindow, materialId: IdSchema }),
 
   'device.fault': z.object({
     device: z.enum(['printer', 'card-reader', 'scanner', 'evaluator', 'led', 'camera']),

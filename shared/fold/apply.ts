@@ -17,6 +17,7 @@ import {
   emptyStats,
   type DayServiceStats,
   type HallState,
+  type MaterialState,
   type TicketStep,
   type TicketState,
   type WindowState,
@@ -147,6 +148,12 @@ export function applyEvent(s: HallState, e: HallEvent): void {
     }
     case 'notice.withdrawn':
       if (!s.notices.delete(e.payload.noticeId)) note(s, e, 'unknown-notice');
+      break;
+    case 'material.attached':
+      attachMaterial(s, e, at);
+      break;
+    case 'material.removed':
+      removeMaterial(s, e);
       break;
     case 'device.fault':
     case 'device.recovered': {
@@ -503,6 +510,52 @@ function rectify(s: HallState, e: HallEvent<'rectification.recorded'>, at: numbe
       break;
   }
   item.steps.push({ action: p.action, at, eventId: eventId(e), note: p.note, ...(p.assignee ? { assignee: p.assignee } : {}), by: e.origin });
+}
+
+// --- materials (document capture) -----------------------------------------------------
+
+/** Statuses in which the window holding a ticket may attach materials to it. */
+const MATERIAL_STATUSES: ReadonlySet<TicketState['status']> = new Set(['called', 'serving', 'finished']);
+
+function attachMaterial(s: HallState, e: HallEvent<'material.attached'>, at: number): void {
+  const p = e.payload;
+  const t = ticket(s, e, p.ticketId);
+  if (!t) return;
+  // Only the window serving (or that served) the ticket receives its materials.
+  if (t.windowId !== p.windowId || !MATERIAL_STATUSES.has(t.status)) {
+    return void note(s, e, 'not-served-here', `${t.number} is ${t.status} at ${t.windowId ?? '-'}`);
+  }
+  const list = t.materials ?? (t.materials = []);
+  const i = list.findIndex((m) => m.id === p.materialId);
+  if (i >= 0 && list[i]!.windowId !== p.windowId) return void note(s, e, 'material-other-window', `${p.materialId} was attached at ${list[i]!.windowId}`);
+  let bytes = p.pdf?.bytes ?? 0;
+  for (const page of p.pages) bytes += page.bytes;
+  const m: MaterialState = {
+    id: p.materialId,
+    name: p.name,
+    pages: p.pages.length,
+    hashes: p.pages.map((page) => page.sha256),
+    bytes,
+    windowId: p.windowId,
+    at,
+    eventId: eventId(e),
+  };
+  if (p.pdf) m.pdf = p.pdf.sha256;
+  // The same material again replaces it (pages re-captured or reordered), in its place.
+  if (i >= 0) list[i] = m;
+  else list.push(m);
+}
+
+function removeMaterial(s: HallState, e: HallEvent<'material.removed'>): void {
+  const p = e.payload;
+  const t = ticket(s, e, p.ticketId);
+  if (!t) return;
+  const list = t.materials ?? [];
+  const i = list.findIndex((m) => m.id === p.materialId);
+  if (i < 0) return void note(s, e, 'unknown-material', p.materialId);
+  if (list[i]!.windowId !== p.windowId) return void note(s, e, 'material-other-window', `${p.materialId} was attached at ${list[i]!.windowId}`);
+  list.splice(i, 1);
+  if (list.length === 0) delete t.materials;
 }
 
 // --- configuration ---------------------------------------------------------------------

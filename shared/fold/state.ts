@@ -71,6 +71,27 @@ export interface TicketState {
   /** R8: one rating per served ticket; null = "no rating" (timeout). */
   rating?: { level: 1 | 2 | 3 | 4 | 5 | null; eventId: string; at: number };
   history: TicketStep[];
+  /** Materials received at the window (issue 8), in the order attached; absent until the first. */
+  materials?: MaterialState[];
+}
+
+/** A material attached to a ticket: its pages by content hash (the images are uploaded apart). */
+export interface MaterialState {
+  id: string;
+  name: string;
+  /** Page count. */
+  pages: number;
+  /** The pages' SHA-256, in page order. */
+  hashes: string[];
+  /** The exported PDF's SHA-256, when there is one. */
+  pdf?: string;
+  /** Bytes of the pages (and the PDF) together. */
+  bytes: number;
+  /** The window that attached it (only it may remove it). */
+  windowId: string;
+  at: number;
+  /** The event behind it: `${origin}:${seq}`. */
+  eventId: string;
 }
 
 export interface CallConflict {

@@ -30,6 +30,9 @@ export const AUTHORING: Record<Role, ReadonlySet<EventType>> = {
     'staff.signedIn',
     'staff.signedOut',
     'appointment.booked',
+    // Document capture (issue 8): the materials received for the ticket at this window.
+    'material.attached',
+    'material.removed',
     ...DEVICES,
   ]),
   evaluator: new Set<EventType>(['evaluation.recorded', ...DEVICES]),

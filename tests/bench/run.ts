@@ -2,6 +2,7 @@
  * `npm run bench -- <name>`: each benchmark prints what it measured and, as its last line, one
  * JSON object. Ratios compare our path with the raw operation beneath it in the same run.
  */
+import { benchCapture } from './capture';
 import { benchFold } from './fold';
 import { benchKiosk } from './kiosk';
 import { benchStats } from './stats';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Result | Promise<Result>> = {
   sync: benchSync,
   kiosk: benchKiosk,
   stats: benchStats,
+  capture: benchCapture,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -67,7 +67,7 @@ describe('event envelope', () => {
       'ticket.finished', 'ticket.transferred', 'ticket.cancelled', 'ticket.voided', 'evaluation.recorded',
       'rectification.recorded', 'window.opened', 'window.paused', 'window.resumed', 'window.closed',
       'staff.signedIn', 'staff.signedOut', 'appointment.booked', 'appointment.cancelled', 'config.changed',
-      'notice.published', 'notice.withdrawn', 'device.fault', 'device.recovered',
+      'notice.published', 'notice.withdrawn', 'device.fault', 'device.recovered', 'material.attached', 'material.removed',
     ]) {
       expect(EVENT_TYPES).toContain(t);
     }

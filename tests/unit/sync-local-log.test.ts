@@ -39,7 +39,7 @@ describe('the terminal database', () => {
 
     const db = new TerminalDatabase('kiosk-1', { dexie: { indexedDB: idb, IDBKeyRange } });
     expect(await db.loadEvents()).toEqual([event]);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['events', 'meta', 'outbox', 'quarantine']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['events', 'materialBlobs', 'meta', 'outbox', 'quarantine']);
     db.close();
   });
 

@@ -23,6 +23,7 @@ const NUMBERS: Array<{ key: keyof Policy; label: Bilingual }> = [
   { key: 'numberDigits', label: { zh: '号码位数', en: 'Number digits' } },
   { key: 'kioskIdleSeconds', label: { zh: '取号机无操作返回首页（秒）', en: 'Kiosk idle reset (s)' } },
   { key: 'ratingTimeoutSeconds', label: { zh: '评价等待时间（秒）', en: 'Rating timeout (s)' } },
+  { key: 'materialsRetentionDays', label: { zh: '收件图像在窗口保留（天，上传后；0 = 上传即删）', en: 'Keep captured images at the counter (days after upload; 0 = delete once uploaded)' } },
 ];
 
 const CHANNEL_NAMES: Record<Channel, Bilingual> = {

@@ -57,6 +57,8 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
   hotline: { zh: '监督电话', en: 'Supervision hotline' },
   longWaitMinutes: { zh: '等候超时提醒', en: 'Long-wait alert' },
   longPauseMinutes: { zh: '暂停超时提醒', en: 'Long-pause alert' },
+  materialsRetentionDays: { zh: '收件图像保留天数', en: 'Captured image retention' },
+  alertWaitMinutes: { zh: '等候提醒阈值', en: 'Wait alert threshold' },
   elderlyAge: { zh: '老年人优先年龄', en: 'Elderly priority age' },
   skipGraceMinutes: { zh: '过号回补时限', en: 'No-show grace period' },
   maxRequeues: { zh: '最多回补次数', en: 'Most requeues' },
