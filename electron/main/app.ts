@@ -29,6 +29,7 @@ import { ensureSingleInstance } from './lockdown/singleInstance';
 import { RotatingLog, type LogFs } from './logging/rotatingLog';
 import { CrashRecovery } from './recovery/crashRecovery';
 import { APP_SCHEME, appProtocolHandler, appSchemePrivileges, type ProtocolFs } from './security/appProtocol';
+import { installDownloadPolicy } from './security/downloads';
 import { lockNavigation } from './security/navigation';
 import { installPermissionHandlers } from './security/permissions';
 import { isAppSenderFor } from './security/senders';
@@ -154,9 +155,16 @@ export async function startApp(e: ElectronLike, o: AppOptions): Promise<RunningA
     }
   };
 
-  installPermissionHandlers(e.session.defaultSession, (contents) => {
+  const pageOfContents = (contents: WebContents): PageName | undefined => {
     for (const [key, win] of windows.windows()) if (!win.isDestroyed() && win.webContents === contents) return windows.planOf(key)?.page;
     return undefined;
+  };
+  installPermissionHandlers(e.session.defaultSession, pageOfContents);
+  installDownloadPolicy(e.session.defaultSession, pageOfContents, {
+    downloadsDir: () => app.getPath('downloads'),
+    exists: (p) => o.fsSync.existsSync(p),
+    sep: o.platform === 'win32' ? '\\' : '/',
+    log: (line) => log.info(line),
   });
 
   const info = (): ShellInfo => ({

@@ -102,6 +102,11 @@ function fakeElectron(userData: string) {
     getAllDisplays: () => [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }],
     getPrimaryDisplay: () => ({ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }),
   });
+  const defaultSession = Object.assign(new EventEmitter(), {
+    setPermissionRequestHandler: (h: typeof permissionRequest) => (permissionRequest = h),
+    setPermissionCheckHandler: () => {},
+    setDevicePermissionHandler: () => {},
+  });
   const electron = {
     app,
     BrowserWindow: FakeWindow,
@@ -110,18 +115,12 @@ function fakeElectron(userData: string) {
       registerSchemesAsPrivileged: (s: typeof privileged) => (privileged = s),
       handle: (scheme: string, h: (req: { url: string }) => Promise<Response>) => protocols.set(scheme, h),
     },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: typeof permissionRequest) => (permissionRequest = h),
-        setPermissionCheckHandler: () => {},
-        setDevicePermissionHandler: () => {},
-      },
-    },
+    session: { defaultSession },
     ipcMain: { handle: (ch: string, fn: (event: unknown, payload?: unknown) => unknown) => ipc.set(ch, fn), removeHandler: (ch: string) => ipc.delete(ch) },
     powerSaveBlocker: { start: () => (calls.push('keep-awake'), 1), stop: () => calls.push('sleep-allowed'), isStarted: () => calls.includes('keep-awake') },
     Menu: { setApplicationMenu: () => calls.push('no-menu') },
   };
-  return { electron, calls, windows, ipc, protocols, privileged: () => privileged, permission: () => permissionRequest! };
+  return { electron, calls, windows, ipc, protocols, privileged: () => privileged, permission: () => permissionRequest!, session: defaultSession };
 }
 
 type Fake = ReturnType<typeof fakeElectron>;
@@ -233,6 +232,14 @@ describe('the built main process, with a faked electron', () => {
     // The camera is refused to a kiosk (the permission table).
     const answer = await new Promise<boolean>((r) => fake.permission()(kiosk.webContents, 'media', r, { requestingUrl: kiosk.webContents.url, isMainFrame: true, mediaTypes: ['video'] }));
     expect(answer).toBe(false);
+
+    // Nor may a kiosk save a file (the download table): the download is cancelled.
+    let cancelled = false;
+    let savedTo: string | undefined;
+    const item = { getURL: () => 'blob:app://hallq/3f1c', getFilename: () => 'x.pdf', setSavePath: (p: string) => (savedTo = p) };
+    fake.session.emit('will-download', { preventDefault: () => (cancelled = true) }, item, kiosk.webContents);
+    expect(cancelled).toBe(true);
+    expect(savedTo).toBeUndefined();
 
     // The exit gesture opens the exit dialog; a wrong password is refused, the right one quits.
     expect(key({ key: 'Q', code: 'KeyQ', control: true, alt: true, shift: true })).toBe(true);
