@@ -16,6 +16,7 @@ import { ServicesEditor } from './editors/ServicesEditor';
 import { StaffEditor } from './editors/StaffEditor';
 import { WindowsEditor } from './editors/WindowsEditor';
 import { LiveView } from './live/LiveView';
+import { MaterialsView } from './materials/MaterialsView';
 import { LedgerView } from './rectify/LedgerView';
 import { RectifyView } from './rectify/RectifyView';
 import { ReportsView } from './reports/ReportsView';
@@ -25,6 +26,7 @@ const TABS: Array<{ id: string; label: Bilingual; View: ComponentType }> = [
   { id: 'reports', label: { zh: '统计报表', en: 'Reports' }, View: ReportsView },
   { id: 'rectify', label: { zh: '差评整改', en: 'Bad ratings' }, View: RectifyView },
   { id: 'ledger', label: { zh: '办不成事台账', en: 'Not-done ledger' }, View: LedgerView },
+  { id: 'materials', label: { zh: '收件材料', en: 'Materials' }, View: MaterialsView },
   { id: 'services', label: { zh: '业务', en: 'Services' }, View: ServicesEditor },
   { id: 'windows', label: { zh: '窗口', en: 'Windows' }, View: WindowsEditor },
   { id: 'staff', label: { zh: '工作人员', en: 'Staff' }, View: StaffEditor },

@@ -139,6 +139,8 @@ export function materialRoutes(app: FastifyInstance, ctx: ServerContext): void {
         day: t.day,
         status: t.status,
         ...(t.windowId ? { windowId: t.windowId } : {}),
+        // Who served it: the back office asks the clerk who received the materials.
+        ...(t.staffId ? { staffId: t.staffId } : {}),
         materials: (t.materials ?? []).map((m) => ({
           id: m.id,
           name: m.name,
