@@ -269,6 +269,24 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ALTER TABLE material_upload_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
     `,
   },
+  {
+    id: 9,
+    name: 'hub: material files its upstream confirmed',
+    sql: `
+      -- A hub relays its hall's material files to its upstream (the central server). A row here
+      -- is a file the upstream confirmed it holds (complete): never announced again. Per
+      -- upstream URL, like the checkpoint: another central server starts from nothing.
+      CREATE TABLE upstream_materials (
+        upstream TEXT NOT NULL,
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        confirmed_at BIGINT NOT NULL,
+        PRIMARY KEY (upstream, hall, sha256)
+      );
+      -- The relay looks for the hall's files in the order they arrived.
+      CREATE INDEX material_blobs_hall_created ON material_blobs (hall, created_at);
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

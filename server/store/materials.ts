@@ -27,6 +27,9 @@ export const READ_SLICE_BYTES = 1024 * 1024;
 
 export { MATERIAL_MAX_BYTES };
 
+/** Notified (payload: the hall) when a file is stored: a hub's link relays it to central. */
+export const MATERIALS_CHANNEL = 'hallq_materials';
+
 /** The first bytes each accepted type starts with (a blob is served with its stored type). */
 const MAGIC: Record<MaterialMime, string> = {
   'image/jpeg': 'ffd8ff',
@@ -180,6 +183,7 @@ export async function putChunk(db: Db, who: Principal, sha256: string, index: nu
       [who.hall, sha256, u.bytes, mime, who.terminalId, now],
     );
     await q.query('DELETE FROM material_uploads WHERE hall = $1 AND sha256 = $2', [who.hall, sha256]);
+    await q.query('SELECT pg_notify($1, $2)', [MATERIALS_CHANNEL, who.hall]);
     return { complete: true, received: chunks, chunks };
   });
   if ('refused' in out) {
@@ -211,6 +215,12 @@ export async function* readBlob(q: Queryable, hall: string, sha256: string, byte
     if (!d) throw new Error(`blob ${sha256} of hall ${hall} went away while it was read`);
     yield Buffer.from(d.buffer, d.byteOffset, d.byteLength);
   }
+}
+
+/** `length` bytes of the blob from byte `from` (0-based); undefined when the hall does not hold it. */
+export async function readBlobSlice(q: Queryable, hall: string, sha256: string, from: number, length: number): Promise<Uint8Array | undefined> {
+  const r = await q.query<{ d: Uint8Array }>('SELECT substring(data FROM $3 FOR $4) AS d FROM material_blobs WHERE hall = $1 AND sha256 = $2', [hall, sha256, from + 1, length]);
+  return r.rows[0]?.d;
 }
 
 /** Which of these hashes the hall holds. */

@@ -1,6 +1,6 @@
 /**
- * The hub's HTTP client for its upstream (the central server): the same push / pull / held
- * endpoints a terminal uses, every answer validated with the protocol's zod schemas. Failures
+ * The hub's HTTP client for its upstream (the central server): the same push / pull / held (and
+ * material upload) endpoints a terminal uses, every answer validated with the protocol's zod schemas. Failures
  * are sorted into what to do about them: `unreachable` (network, timeout, 5xx, 429: retry with
  * backoff) and `refused` (a 4xx or an answer that does not parse: retrying alone will not fix
  * it, an operator has to look; the link still retries at its slowest pace).
@@ -18,6 +18,9 @@ import {
 } from '../../shared/sync/protocol';
 
 export type UpstreamFailure = 'unreachable' | 'refused';
+
+const UploadStateSchema = z.object({ complete: z.boolean(), received: z.array(z.number().int().min(0)) });
+const ChunkResultSchema = z.object({ complete: z.boolean(), received: z.number().int().min(0), chunks: z.number().int().min(0) });
 
 export class UpstreamError extends Error {
   constructor(
@@ -74,15 +77,32 @@ export class UpstreamClient {
     return this.request('GET', '/api/sync/held', HeldResponseSchema);
   }
 
-  private async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  /** Announce a material file (as a counter does): complete, or the chunks the upstream already has. */
+  announceMaterial(u: { sha256: string; bytes: number; mime: string; chunkBytes: number }): Promise<z.output<typeof UploadStateSchema>> {
+    return this.request('POST', '/api/materials/uploads', UploadStateSchema, u);
+  }
+
+  /** One chunk of a material file, with its own hash. */
+  putMaterialChunk(sha256: string, index: number, data: Uint8Array, chunkSha256: string): Promise<z.output<typeof ChunkResultSchema>> {
+    return this.request('PUT', `/api/materials/uploads/${sha256}/chunks/${index}`, ChunkResultSchema, undefined, { data, headers: { 'x-chunk-sha256': chunkSha256 } });
+  }
+
+  private async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+    raw?: { data: Uint8Array; headers: Record<string, string> },
+  ): Promise<z.output<S>> {
     const headers: Record<string, string> = { authorization: this.authHeader() };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (raw) Object.assign(headers, raw.headers, { 'content-type': 'application/octet-stream' });
     let res: Response;
     try {
       res = await fetch(this.base + path, {
         method,
         headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : raw ? { body: raw.data as Uint8Array<ArrayBuffer> } : {}),
         signal: AbortSignal.any([this.opts.signal, AbortSignal.timeout(this.opts.timeoutMs)]),
       });
     } catch (err) {

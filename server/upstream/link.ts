@@ -15,6 +15,9 @@
  *
  * One sync runs at a time; requests that arrive meanwhile are merged into the next round.
  * The hub keeps serving its terminals whatever the link's state: everything is in its database.
+ *
+ * The hall's material files (issue 8) go to the upstream in a loop of their own (MaterialRelay,
+ * ./materials.ts), kicked after each successful sync: a file never holds up the events.
  */
 import WebSocket from 'ws';
 import { MAX_PUSH_EVENTS } from '../../shared/sync/protocol';
@@ -24,6 +27,7 @@ import { EVENTS_CHANNEL, heldVector, ingest, type Principal } from '../store/eve
 import { serverOrigin } from '../store/serverAuthor';
 import { markRelayed, terminalsToRelay } from '../store/terminals';
 import { UpstreamClient, UpstreamError } from './client';
+import { MaterialRelay, type MaterialRelayStatus } from './materials';
 import { advanceServerOrigin, eventsToPush, loadCheckpoint, owed, saveCheckpoint, type Checkpoint } from './store';
 
 export interface UpstreamOptions {
@@ -64,6 +68,8 @@ export interface UpstreamStatus {
   /** The upstream serverSeq pulled up to. */
   pulledAfter: number;
   lastError?: { code: string; message: string; at: number };
+  /** The relay of the hall's material files to the upstream (its own loop and backoff). */
+  materials: MaterialRelayStatus;
 }
 
 interface Logger {
@@ -92,6 +98,8 @@ export class UpstreamLink {
   private readonly pingMs: number;
   /** Who the pulled events are ingested as: the hub relays every kind, each still validated. */
   private readonly relay: Principal;
+  /** Sends the hall's material files to the upstream. */
+  readonly materials: MaterialRelay;
 
   private checkpoint: Checkpoint = { pulledAfter: 0, upstreamHeld: {} };
   private heldFresh = false;
@@ -129,6 +137,14 @@ export class UpstreamLink {
     this.pingMs = opts.pingMs ?? 25_000;
     this.client = new UpstreamClient({ url: opts.url, token: opts.token, timeoutMs: opts.requestTimeoutMs ?? 15_000, signal: this.abort.signal });
     this.relay = { hall: opts.hall, terminalId: 'upstream', role: 'hub', epoch: 0 };
+    this.materials = new MaterialRelay(db, this.client, {
+      hall: opts.hall,
+      pollMs: this.pollMs,
+      minBackoffMs: this.minBackoffMs,
+      maxBackoffMs: this.maxBackoffMs,
+      now: deps.now,
+      ...(deps.log ? { log: deps.log } : {}),
+    });
     this.since = deps.now();
   }
 
@@ -142,6 +158,7 @@ export class UpstreamLink {
     this.pollTimer.unref();
     this.connectLive();
     this.request(ALL);
+    await this.materials.start();
   }
 
   async stop(): Promise<void> {
@@ -151,6 +168,8 @@ export class UpstreamLink {
     clearTimeout(this.retryTimer);
     clearTimeout(this.wsTimer);
     clearInterval(this.pingTimer);
+    // The relay stops taking work first, so the aborted requests below do not look like failures.
+    const materialsStopped = this.materials.stop();
     this.abort.abort();
     this.ws?.terminate();
     this.ws = undefined;
@@ -158,6 +177,7 @@ export class UpstreamLink {
     await this.unlisten?.().catch(() => {});
     // Let a sync in flight finish its database work before the database is closed.
     await this.running?.catch(() => {});
+    await materialsStopped;
     this.touch();
   }
 
@@ -169,6 +189,7 @@ export class UpstreamLink {
       since: this.since,
       pulledAfter: this.checkpoint.pulledAfter,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      materials: this.materials.status(),
     };
   }
 
@@ -209,6 +230,8 @@ export class UpstreamLink {
         this.failure = undefined;
         this.retryAttempt = 0;
         this.touch();
+        // Central answered: files that waited for it (or just arrived with their events) go now.
+        this.materials.kick(true);
       } catch (err) {
         if (this.stopped) return;
         this.fail(err);

@@ -1,12 +1,13 @@
 /**
  * Materials received at the windows (issue 8): the images of the citizens' documents, uploaded
  * by the counters in chunks (resumable, deduplicated by content hash per hall) and read by the
- * hall's counters and its back office.
+ * hall's counters and its back office. A hall's hub relays the files uploaded to it to central
+ * by the same protocol (server/upstream/materials.ts).
  *
- *   POST /api/materials/uploads  {sha256, bytes, mime, chunkBytes}        counter
+ *   POST /api/materials/uploads  {sha256, bytes, mime, chunkBytes}        counter, hub
  *        -> {complete, received}: complete at once when the hall holds the file; else the chunk
  *           indexes the server already has (resume: send only the others)
- *   PUT  /api/materials/uploads/:sha256/chunks/:index                     counter
+ *   PUT  /api/materials/uploads/:sha256/chunks/:index                     counter, hub
  *        body: the chunk's bytes (application/octet-stream), header x-chunk-sha256: its hash
  *        -> {complete, received, chunks}; 400 chunk-corrupt (nothing stored) when the bytes do
  *           not match the header; 422 blob-corrupt when the finished file does not match its
@@ -47,7 +48,12 @@ import { foldOfDays } from '../../store/reportsRebuild';
 import { parse, principal, type ServerContext } from '../context';
 import { refuse } from '../errors';
 
-const UPLOADERS: readonly Role[] = ['counter'];
+/**
+ * Who may upload: the counters, and a hall's hub relaying the files its counters uploaded to it
+ * (at central, a hub's token is of its own hall: what it sends lands in that hall only). A hub
+ * never reads the files back: reading stays with MATERIAL_READERS.
+ */
+const UPLOADERS: readonly Role[] = ['counter', 'hub'];
 /** Who may read the images: see the note at the top. */
 export const MATERIAL_READERS: readonly Role[] = ['counter', 'admin'];
 
