@@ -195,7 +195,7 @@ describe('asking the server', () => {
   const recorder = (answer: (url: string) => Promise<Response>) => {
     const calls: Array<{ url: string; auth: string | undefined }> = [];
     const fetch: FetchLike = async (url, init) => {
-      calls.push({ url, auth: init.headers.authorization });
+      calls.push({ url, auth: (init.headers as Record<string, string> | undefined)?.authorization });
       return answer(url);
     };
     return { calls, fetch };
@@ -224,7 +224,7 @@ describe('asking the server', () => {
   });
 
   it('a server that does not answer in time counts as unreachable', async () => {
-    const hang: FetchLike = (_url, init) => new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    const hang: FetchLike = (_url, init) => new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     const res = await fetchReport({ server: 'http://hall', token: 't', fetch: hang, timeoutMs: 20 }, month('2026-04-15'));
     expect(res).toEqual({ ok: false, failure: { kind: 'unreachable', detail: '0 s timeout' } });
   });

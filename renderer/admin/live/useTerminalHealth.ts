@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { Bilingual } from '../../../shared/config/text';
 import { useTerminal } from '../../app/context';
+import { adminRequest, readJson, trimServer } from '../api/adminFetch';
 import { HEALTH_POLL_MS, HealthResponseSchema, type HealthResponse } from './health';
 
 export interface HealthPoll {
@@ -19,21 +20,13 @@ export function useTerminalHealth(): HealthPoll {
     let stopped = false;
     const base = params.servers[0]!;
     const once = async () => {
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), 5_000);
-      try {
-        const res = await fetch(`${base}/api/admin/terminals`, { headers: { authorization: `Bearer ${identity.token}` }, signal: abort.signal });
-        const body: unknown = await res.json().catch(() => null);
-        if (!res.ok) throw new Error(`${res.status}`);
-        const parsed = HealthResponseSchema.safeParse(body);
-        if (!parsed.success) throw new Error('unexpected answer');
-        if (!stopped) setPoll({ health: parsed.data, error: undefined, at: terminal.local.now() });
-      } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        if (!stopped) setPoll((p) => ({ ...p, error: { zh: `无法获取终端状态（${why}），显示的是上次结果。`, en: `Cannot read terminal health (${why}); showing the last answer.` } }));
-      } finally {
-        clearTimeout(timer);
-      }
+      const res = await adminRequest({ server: base, token: identity.token }, `${trimServer(base)}/api/admin/terminals`, 5_000);
+      const health = res.ok ? await readJson(res.value, HealthResponseSchema, 'unexpected answer') : res;
+      if (stopped) return;
+      if (health.ok) return setPoll({ health: health.value, error: undefined, at: terminal.local.now() });
+      const f = health.failure;
+      const why = f.kind === 'refused' ? `${f.status}` : f.kind === 'invalid' ? 'unexpected answer' : f.detail;
+      setPoll((p) => ({ ...p, error: { zh: `无法获取终端状态（${why}），显示的是上次结果。`, en: `Cannot read terminal health (${why}); showing the last answer.` } }));
     };
     void once();
     const h = setInterval(() => void once(), HEALTH_POLL_MS);

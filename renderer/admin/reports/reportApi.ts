@@ -4,64 +4,23 @@
  * tab still has something to show when the server cannot be reached.
  */
 import { ReportSchema, type Report } from '../../../shared/reports/report';
-import { fileNameFrom, refusal, type Failure } from './reportFormat';
+import { adminRequest, readBlob, readJson, type Access, type Fetched } from '../api/adminFetch';
+import { fileNameFrom, reportRefusal } from './reportFormat';
 import { reportUrl, requestKey, type ReportFile, type ReportRequest } from './reportQuery';
 
 /** A report takes the server a moment (it may refold days); past this it counts as unreachable. */
 export const REPORT_TIMEOUT_MS = 20_000;
 
-export type FetchLike = (url: string, init: { headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
+export type { Access, Fetched, FetchLike } from '../api/adminFetch';
 
-export interface Access {
-  server: string;
-  token: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  /** Aborts the request (a newer query, the tab closed). */
-  signal?: AbortSignal;
-}
-
-export type Fetched<T> = { ok: true; value: T } | { ok: false; failure: Failure };
-
-async function request(access: Access, url: string): Promise<Fetched<Response>> {
-  const abort = new AbortController();
-  const timeoutMs = access.timeoutMs ?? REPORT_TIMEOUT_MS;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, timeoutMs);
-  const onAbort = () => abort.abort();
-  access.signal?.addEventListener('abort', onAbort);
-  try {
-    const f = access.fetch ?? ((u, init) => fetch(u, init));
-    const res = await f(url, { headers: { authorization: `Bearer ${access.token}` }, signal: abort.signal });
-    if (!res.ok) return { ok: false, failure: refusal(res.status, await res.json().catch(() => null)) };
-    return { ok: true, value: res };
-  } catch (e) {
-    const detail = timedOut ? `${Math.round(timeoutMs / 1000)} s timeout` : e instanceof Error ? e.message : String(e);
-    return { ok: false, failure: { kind: 'unreachable', detail } };
-  } finally {
-    clearTimeout(timer);
-    access.signal?.removeEventListener('abort', onAbort);
-  }
+/** A refusal of this terminal's token says so in report words (reportFormat.refusal). */
+function asReport<T>(r: Fetched<T>): Fetched<T> {
+  return !r.ok && r.failure.kind === 'refused' && (r.failure.status === 401 || r.failure.status === 403) ? { ok: false, failure: reportRefusal(r.failure) } : r;
 }
 
 export async function fetchReport(access: Access, r: ReportRequest): Promise<Fetched<Report>> {
-  const res = await request(access, reportUrl(access.server, r));
-  if (!res.ok) return res;
-  let body: unknown;
-  try {
-    body = await res.value.json();
-  } catch (e) {
-    return { ok: false, failure: { kind: 'invalid', detail: e instanceof Error ? e.message : String(e) } };
-  }
-  const parsed = ReportSchema.safeParse(body);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    return { ok: false, failure: { kind: 'invalid', detail: first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'not a report' } };
-  }
-  return { ok: true, value: parsed.data };
+  const res = await adminRequest(access, reportUrl(access.server, r), REPORT_TIMEOUT_MS);
+  return asReport(res.ok ? await readJson(res.value, ReportSchema, 'not a report') : res);
 }
 
 export interface ReportFileBlob {
@@ -71,14 +30,10 @@ export interface ReportFileBlob {
 
 /** The report as a file, named as the server names it. */
 export async function fetchReportFile(access: Access, r: ReportRequest, file: Exclude<ReportFile, 'json'>): Promise<Fetched<ReportFileBlob>> {
-  const res = await request(access, reportUrl(access.server, r, file));
-  if (!res.ok) return res;
-  try {
-    const blob = await res.value.blob();
-    return { ok: true, value: { blob, name: fileNameFrom(res.value.headers.get('content-disposition'), `hallq-report.${file}`) } };
-  } catch (e) {
-    return { ok: false, failure: { kind: 'unreachable', detail: e instanceof Error ? e.message : String(e) } };
-  }
+  const res = await adminRequest(access, reportUrl(access.server, r, file), REPORT_TIMEOUT_MS);
+  if (!res.ok) return asReport(res);
+  const blob = await readBlob(res.value);
+  return blob.ok ? { ok: true, value: { blob: blob.value, name: fileNameFrom(res.value.headers.get('content-disposition'), `hallq-report.${file}`) } } : blob;
 }
 
 // --- memory -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * KPI cards, the groups table's columns and its sorting, the "as of" banner, and the server's
  * answers read into something a person can act on.
  */
+import { refusal as plainRefusal, type Failure } from '../api/adminFetch';
 import type { Bilingual } from '../../../shared/config/text';
 import type { Channel, PriorityClass } from '../../../shared/config/schemas';
 import type { Figures, GroupBy, ReportGroup } from '../../../shared/reports/report';
@@ -233,27 +234,18 @@ export function staleNote(loadedAt: number, timeZone: string, today: string): Bi
 // --- the server's answers ---------------------------------------------------------------------
 
 /** Why a request got no report. */
-export type Failure =
-  /** No answer: the network, the server down, a timeout. Reports need the server. */
-  | { kind: 'unreachable'; detail: string }
-  /** The server answered with a refusal (its message in both languages). */
-  | { kind: 'refused'; status: number; code: string; message: Bilingual }
-  /** The server answered 200 with something that is not a report (another version?). */
-  | { kind: 'invalid'; detail: string };
+export type { Failure } from '../api/adminFetch';
 
-/** A refusal's JSON ({ error, message, messageZh }) as a bilingual message. */
+/** A refusal's JSON ({ error, message, messageZh }) as a bilingual message; a refused token says this terminal may not read reports. */
 export function refusal(status: number, body: unknown): Failure {
-  const b = (body && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown; messageZh?: unknown };
-  const code = typeof b.error === 'string' ? b.error : `http-${status}`;
-  const en = typeof b.message === 'string' && b.message ? b.message : `HTTP ${status}`;
-  const zh = typeof b.messageZh === 'string' && b.messageZh ? b.messageZh : en;
-  if (status === 401 || status === 403) {
-    return { kind: 'refused', status, code, message: { zh: `本机无权查看报表（${zh}）`, en: `This terminal may not read reports (${en})` } };
-  }
-  return { kind: 'refused', status, code, message: { zh, en } };
+  return reportRefusal(plainRefusal(status, body));
 }
 
-/** The failure as a sentence for the status line. */
+export function reportRefusal(f: Failure): Failure {
+  if (f.kind !== 'refused' || (f.status !== 401 && f.status !== 403)) return f;
+  return { ...f, message: { zh: `本机无权查看报表（${f.message.zh}）`, en: `This terminal may not read reports (${f.message.en})` } };
+}
+
 export function failureText(f: Failure): Bilingual {
   switch (f.kind) {
     case 'unreachable':
