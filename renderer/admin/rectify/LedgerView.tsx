@@ -4,26 +4,23 @@
  * A row opens beneath itself to fill in the fields, record the resolution and check the
  * result; items past their deadline stand out in red. The ledger exports as CSV for filing.
  */
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment } from 'react';
 import type { HallState, RectificationItem } from '../../../shared/fold/state';
 import { isOverdue } from '../../../shared/ratings/levels';
 import { localDate } from '../../../shared/schedule/zone';
-import { useHall, useNow } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { CountTiles, FilterBar, ItemTiming, Stages, StatusBadge, StepForm, StepHistory, MAX_ROWS, MoreRows, when, type CountTile } from './parts';
 import {
   LEDGER_ACTIONS,
   closedWithLabel,
-  counts,
   ledgerCsv,
   ledgerFileName,
-  listItems,
   rateText,
   serviceName,
   staffName,
   statusLabel,
-  type RectifyFilter,
 } from './rectifyModel';
+import { useRectifyList } from './useRectifyList';
 import './rectify.css';
 
 const COLUMNS = 10;
@@ -41,18 +38,7 @@ function download(name: string, text: string): void {
 }
 
 export function LedgerView() {
-  const { state, version } = useHall();
-  const now = useNow(30_000);
-  const tz = state.config.schedule.timeZone;
-  const [filter, setFilter] = useState<RectifyFilter>('open');
-  const [selected, setSelected] = useState<string | null>(null);
-  const items = useMemo(() => [...state.rectifications.values()].filter((i) => i.kind === 'not-done'), [state, version]);
-  const list = useMemo(() => listItems(items, 'not-done', filter, now, tz), [items, filter, now, tz, version]);
-  const c = useMemo(() => counts(items, 'not-done', now, tz), [items, now, tz, version]);
-  const perFilter = useMemo(() => {
-    const n = (f: RectifyFilter) => listItems(items, 'not-done', f, now, tz).length;
-    return { open: n('open'), overdue: n('overdue'), 'due-soon': n('due-soon'), closed: n('closed'), all: n('all') };
-  }, [items, now, tz, version]);
+  const { state, now, tz, filter, setFilter, selected, setSelected, items, list, c, perFilter } = useRectifyList('not-done');
   // The selected item stays open even when the filter no longer lists it (just closed, say).
   const extra = selected && !list.some((i) => i.id === selected) ? state.rectifications.get(selected) : undefined;
   const rows = extra ? [extra, ...list.slice(0, MAX_ROWS)] : list.slice(0, MAX_ROWS);

@@ -4,42 +4,27 @@
  * the item's whole history and records the next step (assign, verify, rectify, close with the
  * citizen's feedback or an explanation, reopen). Steps are authored locally and sync later.
  */
-import { useMemo, useState } from 'react';
 import type { HallState, RectificationItem } from '../../../shared/fold/state';
 import { isOverdue } from '../../../shared/ratings/levels';
-import { useHall, useNow } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { CountTiles, FilterBar, ItemTiming, Stages, StatusBadge, StepForm, StepHistory, MAX_ROWS, MoreRows, when, type CountTile } from './parts';
 import {
   RECTIFY_ACTIONS,
   assigneeName,
   closedWithLabel,
-  counts,
   levelLabel,
-  listItems,
   rateText,
   reasonLabel,
   serviceName,
   staffName,
   statusLabel,
   windowLabel,
-  type RectifyFilter,
 } from './rectifyModel';
+import { useRectifyList } from './useRectifyList';
 import './rectify.css';
 
 export function RectifyView() {
-  const { state, version } = useHall();
-  const now = useNow(30_000);
-  const tz = state.config.schedule.timeZone;
-  const [filter, setFilter] = useState<RectifyFilter>('open');
-  const [selected, setSelected] = useState<string | null>(null);
-  const items = useMemo(() => [...state.rectifications.values()].filter((i) => i.kind === 'bad-rating'), [state, version]);
-  const list = useMemo(() => listItems(items, 'bad-rating', filter, now, tz), [items, filter, now, tz, version]);
-  const c = useMemo(() => counts(items, 'bad-rating', now, tz), [items, now, tz, version]);
-  const perFilter = useMemo(() => {
-    const n = (f: RectifyFilter) => listItems(items, 'bad-rating', f, now, tz).length;
-    return { open: n('open'), overdue: n('overdue'), 'due-soon': n('due-soon'), closed: n('closed'), all: n('all') };
-  }, [items, now, tz, version]);
+  const { state, now, tz, filter, setFilter, selected, setSelected, items, list, c, perFilter } = useRectifyList('bad-rating');
   const item = selected ? state.rectifications.get(selected) : undefined;
 
   const tiles: CountTile[] = [
