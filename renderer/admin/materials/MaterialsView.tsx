@@ -42,6 +42,7 @@ import {
 } from './materialsModel';
 import { useMaterialsList } from './useMaterials';
 import './materials.css';
+import { saveFile } from '../../app/saveFile';
 
 const COLUMNS = 8;
 
@@ -426,15 +427,7 @@ function PdfButton({ access, material: m, fileName }: { access: Access; material
     if (!live.current) return;
     setBusy(false);
     if (!r.ok) return setOutcome({ ok: false, message: failureText(r.failure) });
-    const url = URL.createObjectURL(r.value);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.style.display = 'none';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30_000);
+    saveFile(r.value, fileName);
     setOutcome({ ok: true, message: { zh: `已下载 ${fileName}`, en: `Saved ${fileName}` } });
   }, [access, m.pdf, fileName]);
   const why: Bilingual | null = pdf === 'none' ? { zh: '没有 PDF', en: 'No PDF' } : pdf === 'missing' ? { zh: `PDF ${NOT_UPLOADED.zh}`, en: `PDF ${NOT_UPLOADED.en}` } : null;

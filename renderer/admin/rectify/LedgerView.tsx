@@ -22,19 +22,13 @@ import {
 } from './rectifyModel';
 import { useRectifyList } from './useRectifyList';
 import './rectify.css';
+import { saveFile } from '../../app/saveFile';
 
 const COLUMNS = 10;
 
 /** Hand the ledger to the browser as a file (made here: works offline too). */
 function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(new Blob([text], { type: 'text/csv;charset=utf-8' }), name);
 }
 
 export function LedgerView() {

@@ -31,6 +31,7 @@ import {
 import { GroupsTable, RatingReasons, TopServices } from './ReportTables';
 import { rememberedRequest, useReport } from './useReport';
 import './reports.css';
+import { saveFile } from '../../app/saveFile';
 
 type ViewState = 'fresh' | 'loading' | 'stale' | 'refused' | 'invalid' | 'offline-empty' | 'problem';
 
@@ -176,15 +177,7 @@ function ExportBar({ request, problem, offline }: { request: ReportRequest; prob
     const res = await fetchReportFile({ server: params.servers[0]!, token: identity.token }, request, file);
     setBusy(null);
     if (!res.ok) return setOutcome({ ok: false, message: failureText(res.failure) });
-    const url = URL.createObjectURL(res.value.blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = res.value.name;
-    a.style.display = 'none';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 30_000);
+    saveFile(res.value.blob, res.value.name);
     setOutcome({ ok: true, message: { zh: `已导出 ${res.value.name}`, en: `Saved ${res.value.name}` } });
   };
 
