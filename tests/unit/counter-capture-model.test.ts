@@ -90,6 +90,13 @@ describe('hand-set corners', () => {
   it('accepts a convex quadrilateral inside the frame', () => {
     expect(checkQuad([{ x: 100, y: 120 }, { x: 3000, y: 90 }, { x: 3100, y: 2300 }, { x: 80, y: 2350 }], FRAME)).toBeNull();
   });
+  it('a page kept whole (no edges found) can be adjusted by hand: the picture\'s own corners pass, a pixel beyond does not', () => {
+    expect(checkQuad(wholeFrame(FRAME), FRAME)).toBeNull();
+    const [tl, tr, br, bl] = wholeFrame(FRAME);
+    expect(checkQuad([{ x: tl.x - 1, y: tl.y }, tr, br, bl], FRAME)?.en).toMatch(/inside/);
+    expect(checkQuad([tl, tr, { x: br.x, y: br.y + 1 }, bl], FRAME)?.en).toMatch(/inside/);
+  });
+
   it('refuses a corner outside the picture, crossed corners and a sliver, saying why', () => {
     expect(checkQuad([{ x: -5, y: 0 }, { x: 3000, y: 0 }, { x: 3000, y: 2000 }, { x: 0, y: 2000 }], FRAME)?.en).toMatch(/inside/);
     expect(checkQuad([{ x: 0, y: 0 }, { x: 3000, y: 2000 }, { x: 3000, y: 0 }, { x: 0, y: 2000 }], FRAME)?.en).toMatch(/convex/);

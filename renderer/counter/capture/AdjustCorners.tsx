@@ -31,7 +31,9 @@ export function AdjustCorners(p: { page: CapturedPage; frameJpeg: Blob; busy: bo
 
   const toFrame = (e: ReactPointerEvent) => {
     const box = svg.current!.getBoundingClientRect();
-    return { x: Math.min(width, Math.max(0, ((e.clientX - box.left) / box.width) * width)), y: Math.min(height, Math.max(0, ((e.clientY - box.top) / box.height) * height)) };
+    // The viewBox starts at -0.5: SVG units are the frame's pixel coordinates (centres at integers).
+    const at = (client: number, start: number, extent: number, size: number) => Math.min(size - 0.5, Math.max(-0.5, ((client - start) / extent) * size - 0.5));
+    return { x: at(e.clientX, box.left, box.width, width), y: at(e.clientY, box.top, box.height, height) };
   };
   const move = (e: ReactPointerEvent) => {
     if (dragging.current === null) return;
@@ -72,14 +74,14 @@ export function AdjustCorners(p: { page: CapturedPage; frameJpeg: Blob; busy: bo
       <div className="adjust-stage">
         <svg
           ref={svg}
-          viewBox={`0 0 ${width} ${height}`}
+          viewBox={`-0.5 -0.5 ${width} ${height}`}
           preserveAspectRatio="xMidYMid meet"
           data-testid="adjust-stage"
           onPointerMove={move}
           onPointerUp={() => (dragging.current = null)}
           onPointerLeave={() => (dragging.current = null)}
         >
-          {url ? <image href={url} x={0} y={0} width={width} height={height} /> : null}
+          {url ? <image href={url} x={-0.5} y={-0.5} width={width} height={height} /> : null}
           <polygon points={quad.map((c) => `${c.x},${c.y}`).join(' ')} className="adjust-outline" strokeWidth={r / 3} />
           {quad.map((c, i) => (
             <circle

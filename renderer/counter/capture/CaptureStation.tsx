@@ -6,7 +6,7 @@
  * sides go on one A4 sheet. "Attach" stores the pages here, queues them for upload and records
  * them on the ticket; everything works offline. Images never leave this screen otherwise.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Bilingual } from '../../../shared/config/text';
 import type { TicketState } from '../../../shared/fold/state';
 import { useHall, useTerminal } from '../../app/context';
@@ -21,6 +21,7 @@ import { PageProcessor, toRgba, type ProcessedPage } from './processing';
 import type { Rgba } from './processingProtocol';
 import { useUploaderStatus } from './useMaterialUploader';
 import './capture.css';
+import { saveFile } from '../../app/saveFile';
 
 interface PageImage {
   jpeg: Blob;
@@ -47,18 +48,26 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
   const [note, setNote] = useState<Note>(null);
   const [adjusting, setAdjusting] = useState<string | null>(null);
   const [newName, setNewName] = useState('');
-  const processor = useMemo(() => new PageProcessor(), []);
+  const processorRef = useRef<PageProcessor | null>(null);
   const status = useUploaderStatus(p.uploader);
   const camera = useCamera(identity.terminalId);
   const nextPage = useRef(1);
 
-  useEffect(
-    () => () => {
-      processor.terminate();
-      for (const img of images.current.values()) URL.revokeObjectURL(img.url);
-    },
-    [processor],
-  );
+  // The worker lives with the effect (not a memo): a remount gets a live one.
+  useEffect(() => {
+    const worker = new PageProcessor();
+    processorRef.current = worker;
+    const shown = images.current;
+    return () => {
+      worker.terminate();
+      processorRef.current = null;
+      for (const img of shown.values()) URL.revokeObjectURL(img.url);
+    };
+  }, []);
+  const processor = () => {
+    if (!processorRef.current) throw new Error('the page worker is not running');
+    return processorRef.current;
+  };
 
   const keepImage = (id: string, r: { jpeg: Blob; frameJpeg?: Blob }, frameJpeg?: Blob) => {
     const old = images.current.get(id);
@@ -93,7 +102,7 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
       }
       const id = `p${nextPage.current++}`;
       if (mode === 'id' && idFront) {
-        const r = await processor.idSheet(idFront, frame);
+        const r = await processor().idSheet(idFront, frame);
         setIdFront(null);
         keepImage(id, r);
         setDraft((d) => {
@@ -107,7 +116,7 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
         );
         return;
       }
-      const r = await processor.page(frame);
+      const r = await processor().page(frame);
       keepImage(id, r);
       setDraft((d) => addPage(d, pageFrom(id, r, 'page', size)));
       setNote(
@@ -120,7 +129,7 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
     } finally {
       setBusy(false);
     }
-  }, [busy, camera.stream, camera.video, idFront, mode, processor]);
+  }, [busy, camera.stream, camera.video, idFront, mode]);
 
   // F10 / Enter, and the camera's own button or foot pedal (through the device layer).
   const shootRef = useRef(shoot);
@@ -155,7 +164,7 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
     if (!img || busy) return;
     setBusy(true);
     try {
-      const r = await processor.turn(img.jpeg, 1);
+      const r = await processor().turn(img.jpeg, 1);
       keepImage(page.id, r);
       setDraft((d) => updatePage(d, page.id, turnPage));
     } finally {
@@ -169,7 +178,7 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
     setBusy(true);
     try {
       const frame = await decodeJpeg(img.frameJpeg);
-      const r = await processor.page(frame, { corners, turns: page.turns });
+      const r = await processor().page(frame, { corners, turns: page.turns });
       keepImage(page.id, r);
       setDraft((d) => updatePage(d, page.id, (x) => ({ ...x, corners, cornersBy: 'hand', width: r.width, height: r.height })));
       setAdjusting(null);
@@ -190,12 +199,7 @@ export function CaptureStation(p: { ticket: TicketState; windowId: string; uploa
 
   const exportPdf = async () => {
     const bytes = await materialsPdf(draft.materials, images.current, `${p.ticket.number} ${service?.name.zh ?? ''}`);
-    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${p.ticket.number}-材料.pdf`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), `${p.ticket.number}-材料.pdf`);
   };
 
   const attach = async () => {

@@ -6,6 +6,7 @@ import { detectPage } from '../../../shared/capture/detectPage';
 import { composeIdSheet } from '../../../shared/capture/idCardSheet';
 import type { Quad, RgbaImage } from '../../../shared/capture/image';
 import { outputSize, perspectiveWarp, rotate90 } from '../../../shared/capture/warp';
+import { wholeFrame } from './captureModel';
 import type { ProcessRequest, ProcessResponse } from './processingProtocol';
 
 /** Documents at 200 dpi (what back offices scan at); ID card copies at 300 dpi. */
@@ -29,15 +30,6 @@ async function decode(jpeg: Blob): Promise<RgbaImage> {
   ctx.drawImage(bitmap, 0, 0);
   bitmap.close();
   return ctx.getImageData(0, 0, canvas.width, canvas.height);
-}
-
-function wholeFrame(img: RgbaImage): Quad {
-  return [
-    { x: -0.5, y: -0.5 },
-    { x: img.width - 0.5, y: -0.5 },
-    { x: img.width - 0.5, y: img.height - 0.5 },
-    { x: -0.5, y: img.height - 0.5 },
-  ];
 }
 
 /** The page in `frame`: the corners given, else found, else the whole frame. */

@@ -124,7 +124,8 @@ export function toAttach(d: CaptureDraft): Material[] {
 /** Corners are inside the frame and make a convex quadrilateral of a sensible size. */
 export function checkQuad(q: Quad, frame: { width: number; height: number }): Bilingual | null {
   for (const p of q) {
-    if (!(p.x >= 0 && p.y >= 0 && p.x <= frame.width && p.y <= frame.height)) return { zh: '四个角须在画面内。', en: 'All four corners must be inside the picture.' };
+    // Pixel centres at integers (shared/capture): the picture's outer edges are at -0.5 and size - 0.5.
+    if (!(p.x >= -0.5 && p.y >= -0.5 && p.x <= frame.width - 0.5 && p.y <= frame.height - 0.5)) return { zh: '四个角须在画面内。', en: 'All four corners must be inside the picture.' };
   }
   let sign = 0;
   for (let i = 0; i < 4; i++) {
@@ -142,11 +143,12 @@ export function checkQuad(q: Quad, frame: { width: number; height: number }): Bi
   return null;
 }
 
+/** The picture's outer corners (pixel centres at integers, as in shared/capture). */
 export function wholeFrame(frame: { width: number; height: number }): Quad {
   return [
-    { x: 0, y: 0 },
-    { x: frame.width, y: 0 },
-    { x: frame.width, y: frame.height },
-    { x: 0, y: frame.height },
+    { x: -0.5, y: -0.5 },
+    { x: frame.width - 0.5, y: -0.5 },
+    { x: frame.width - 0.5, y: frame.height - 0.5 },
+    { x: -0.5, y: frame.height - 0.5 },
   ];
 }

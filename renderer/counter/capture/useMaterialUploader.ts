@@ -33,8 +33,11 @@ export function useMaterialUploader(keep?: (sha256: string) => boolean): Materia
       onError: (e) => console.warn('material retention', e),
     });
     // Once everything is up, what the retention allows leaves at once (not at the next sweep).
+    let queued = uploader.status().queued;
     const offUploads = uploader.subscribe((st) => {
-      if (st.queued === 0) {
+      const emptied = queued > 0 && st.queued === 0;
+      queued = st.queued;
+      if (emptied) {
         void sweepMaterials(terminal.db, { now: terminal.local.now(), retentionDays: terminal.local.state.config.policy.materialsRetentionDays, ...(keep ? { keep } : {}) }).catch(() => undefined);
       }
     });
