@@ -17,7 +17,8 @@ import { hashPin } from '../../shared/identity/pin';
 import { seedDemoHistory, type DemoHistory, type HistoryOptions } from './demoHistory';
 import { DEMO_CATEGORIES, DEMO_NOTICES, DEMO_POLICY, DEMO_PIN, DEMO_SCHEDULE, DEMO_SERVICES, DEMO_STAFF, DEMO_TERMINALS, DEMO_WINDOWS, type DemoTerminal } from './demoHall';
 
-export const SCREENS_DIR = resolve(import.meta.dirname, '../../dist/web');
+/** The built screens; HALLQ_SCREENS_DIR picks another build (e.g. `vite build --outDir` of a work tree's own). */
+export const SCREENS_DIR = process.env.HALLQ_SCREENS_DIR ? resolve(process.env.HALLQ_SCREENS_DIR) : resolve(import.meta.dirname, '../../dist/web');
 /** The demo hall's key for ID-number hashes (R21). A real hall's comes from its enrollment. */
 export const DEMO_HALL_KEY = 'demo-hall-key-0123456789abcdef';
 
