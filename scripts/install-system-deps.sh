@@ -14,6 +14,7 @@ PACKAGES=(
   fonts-noto-cjk # Chinese text in the screens and their screenshots
   libusb-1.0-0 # node-hid's Linux build loads it (without it, HID devices report "missing")
   poppler-utils # pdfinfo/pdftoppm: the capture tests check that exported PDFs have the right pages and render
+  zbar-tools   # zbarimg: an independent QR decoder reads the printed tickets' QR codes back
 )
 
 missing=()
