@@ -15,6 +15,7 @@ PACKAGES=(
   libusb-1.0-0 # node-hid's Linux build loads it (without it, HID devices report "missing")
   poppler-utils # pdfinfo/pdftoppm: the capture tests check that exported PDFs have the right pages and render
   zbar-tools   # zbarimg: an independent QR decoder reads the printed tickets' QR codes back
+  python3      # its gbk/gb18030 codecs: an independent decoder reads the printed tickets' Chinese back
 )
 
 missing=()

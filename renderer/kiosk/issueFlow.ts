@@ -15,6 +15,7 @@ import type { PrintResult, TicketPrint } from '../../shared/devices/contract';
 import type { HallState } from '../../shared/fold/state';
 import { zonedParts } from '../../shared/schedule/zone';
 import type { IssueInput, IssueOutcome } from '../sync/coordinator';
+import { citizenPrintMessage } from './printFault';
 import { windowHintLine, windowLabels } from './services';
 import { progressToken } from './token';
 
@@ -45,7 +46,7 @@ export interface IssuedTicket {
 
 export type TakeTicketResult =
   | { kind: 'printed'; ticket: IssuedTicket; warnings: string[] }
-  | { kind: 'e-ticket'; ticket: IssuedTicket; printError: Bilingual }
+  | { kind: 'e-ticket'; ticket: IssuedTicket; printError: Bilingual; printFault: { code: string; message: Bilingual } }
   | { kind: 'refused'; code: string; message: Bilingual };
 
 export interface TakeTicketDeps {
@@ -82,7 +83,7 @@ export async function takeTicket(deps: TakeTicketDeps, request: TicketRequest): 
   } catch {
     // The paper ticket could not be voided: it stays in the queue, so it is the one the citizen
     // must hold, shown on screen (issuing another would make two tickets for one person).
-    return { kind: 'e-ticket', ticket: { ...paper, medium: 'e-ticket' }, printError: printed.message };
+    return { kind: 'e-ticket', ticket: { ...paper, medium: 'e-ticket' }, printError: citizenPrintMessage(printed.code), printFault: { code: printed.code, message: printed.message } };
   }
   const second = await deps.issue({ ...request, token: token(), medium: 'e-ticket' });
   if (!second.ok) {
@@ -95,20 +96,20 @@ export async function takeTicket(deps: TakeTicketDeps, request: TicketRequest): 
       },
     };
   }
-  return { kind: 'e-ticket', ticket: issuedView(deps, second), printError: printed.message };
+  return { kind: 'e-ticket', ticket: issuedView(deps, second), printError: citizenPrintMessage(printed.code), printFault: { code: printed.code, message: printed.message } };
 }
 
-async function printWithin(deps: TakeTicketDeps, ticket: TicketPrint, ms: number): Promise<{ ok: true; warnings: string[] } | { ok: false; message: Bilingual }> {
+async function printWithin(deps: TakeTicketDeps, ticket: TicketPrint, ms: number): Promise<{ ok: true; warnings: string[] } | { ok: false; code: string; message: Bilingual }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<PrintResult>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, code: 'timeout', message: PRINT_TIMED_OUT }), ms);
   });
   try {
     const r = await Promise.race([deps.print(ticket), timeout]);
-    return r.ok ? { ok: true, warnings: r.warnings } : { ok: false, message: r.message };
+    return r.ok ? { ok: true, warnings: r.warnings } : { ok: false, code: r.code, message: r.message };
   } catch (e) {
     const m = e instanceof Error ? e.message : String(e);
-    return { ok: false, message: { zh: `打印机出错（${m}）`, en: `Printer error (${m})` } };
+    return { ok: false, code: 'printer-error', message: { zh: `打印机出错（${m}）`, en: `Printer error (${m})` } };
   } finally {
     clearTimeout(timer);
   }

@@ -102,7 +102,13 @@ describe('PrinterDriver.printTicket', () => {
   it('waits for the paper before confirming, polling so a late paper-out is caught', async () => {
     const sim = new PrinterSim();
     const { driver } = await driverOn(sim, { printSpeedMmPerS: 1000, pollMs: 20 }); // ~150 ms of paper
-    setTimeout(() => (sim.state.paper = 'out'), 60);
+    // The paper runs out 40 ms after the job reached the printer (not after a fixed time from
+    // here: laying out the ticket may itself take longer than that on a loaded machine).
+    const watch = setInterval(() => {
+      if (sim.cuts.length === 0) return;
+      clearInterval(watch);
+      setTimeout(() => (sim.state.paper = 'out'), 40);
+    }, 2);
     const t0 = Date.now();
     const r = await driver.printTicket(ticket);
     expect(r).toMatchObject({ ok: false, code: 'paper-out' });
@@ -231,7 +237,7 @@ describe('PrinterService health: the link joined with what the printer says', ()
     await waitFor(() => svc.health.state === 'ok');
     sim.state.paper = 'out';
     await waitFor(() => svc.health.state === 'fault');
-    expect(svc.health).toMatchObject({ kind: 'printer', state: 'fault', code: 'paper-out', raw: '1a 32 12 72' });
+    expect(svc.health).toMatchObject({ kind: 'printer', state: 'fault', code: 'paper-out', raw: '1a 32 12 7e' });
     expect(svc.health.message.zh).toContain('缺纸');
     sim.state.paper = 'near-end';
     await waitFor(() => svc.health.state === 'ok');

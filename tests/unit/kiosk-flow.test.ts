@@ -104,7 +104,9 @@ describe('taking a ticket', () => {
     const res = await takeTicket(r.deps, { serviceId: 'hukou', channel: 'kiosk' });
     expect(res.kind).toBe('e-ticket');
     if (res.kind !== 'e-ticket') return;
-    expect(res.printError.en).toBe('out of paper');
+    // The citizen reads plain language and what to do; the named fault is kept for the log.
+    expect(res.printError.zh).toBe('取号机的打印纸用完了，号票没有打印。请使用屏幕上的电子号票，排队顺序不受影响。');
+    expect(res.printFault).toEqual({ code: 'paper-out', message: { zh: '打印机缺纸', en: 'out of paper' } });
     const all = tickets(r.h);
     expect(all.map((t) => [t.number, t.status, t.medium])).toEqual([
       ['A001', 'voided', 'paper'],
@@ -124,7 +126,8 @@ describe('taking a ticket', () => {
     r.printer.next = () => new Promise<PrintResult>(() => {});
     const hung = await takeTicket(r.deps, { serviceId: 'social', channel: 'kiosk' });
     expect(hung.kind).toBe('e-ticket');
-    if (hung.kind === 'e-ticket') expect(hung.printError.en).toMatch(/did not respond/);
+    if (hung.kind === 'e-ticket') expect(hung.printFault.message.en).toMatch(/did not respond/);
+    if (hung.kind === 'e-ticket') expect(hung.printError.en).toMatch(/cannot print right now.*e-ticket/);
     expect(tickets(r.h).filter((t) => t.status === 'waiting').map((t) => t.medium)).toEqual(['e-ticket', 'e-ticket']);
   });
 

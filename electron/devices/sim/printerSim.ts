@@ -206,6 +206,12 @@ export interface PrinterSimState {
   autoRecoverableError: boolean;
   /** A one-way printer: never answers DLE EOT. */
   mute: boolean;
+  /** The drawer kick-out connector's pin 3 reads high (DLE EOT 1 bit 2): idle answers 16, not 12. */
+  drawerPin3High?: boolean;
+  /** Offline because the paper feed button is held (DLE EOT 1 bit 6, DLE EOT 2 bit 3). */
+  feedButton?: boolean;
+  /** Offline, waiting for online recovery after an error (DLE EOT 1 bit 5). */
+  waitingRecovery?: boolean;
 }
 
 export class PrinterSim {
@@ -245,7 +251,7 @@ export class PrinterSim {
   /** Whether the printer is printing (not stopped by paper, cover, error or offline). */
   get canPrint(): boolean {
     const s = this.state;
-    return s.paper !== 'out' && !s.coverOpen && !s.offline && !s.cutterError && !s.unrecoverableError && !s.autoRecoverableError;
+    return s.paper !== 'out' && !s.coverOpen && !s.offline && !s.cutterError && !s.unrecoverableError && !s.autoRecoverableError && !s.feedButton && !s.waitingRecovery;
   }
 
   /** Forget everything printed (a new test). */
@@ -259,15 +265,22 @@ export class PrinterSim {
     this.received = 0;
   }
 
-  /** The answer byte to DLE EOT n, from the state. */
+  /**
+   * The answer byte to DLE EOT n, from the state, as Epson's bit table and the published traces
+   * in tests/fixtures/devices/printer/ give it: fixed 0x12; n=1 bit 2 drawer pin 3, bit 3
+   * offline, bit 5 waiting for recovery, bit 6 feed button; n=2 bit 2 cover, bit 3 feeding by
+   * the button, bit 5 stopped at paper end, bit 6 error; n=3 bit 3 autocutter, bit 5
+   * unrecoverable, bit 6 auto-recoverable; n=4 bits 2-3 near end, bits 5-6 paper out. A roll
+   * that ran out also shows the near-end bits (out of paper answers 1A 32 12 7E).
+   */
   statusByte(n: number): number {
     const s = this.state;
     let b = 0x12;
     const errored = s.cutterError || s.unrecoverableError || s.autoRecoverableError;
-    if (n === 1 && !this.canPrint) b |= 0x08;
-    if (n === 2) b |= (s.coverOpen ? 0x04 : 0) | (s.paper === 'out' ? 0x20 : 0) | (errored ? 0x40 : 0);
+    if (n === 1) b |= (s.drawerPin3High ? 0x04 : 0) | (!this.canPrint ? 0x08 : 0) | (s.waitingRecovery ? 0x20 : 0) | (s.feedButton ? 0x40 : 0);
+    if (n === 2) b |= (s.coverOpen ? 0x04 : 0) | (s.feedButton ? 0x08 : 0) | (s.paper === 'out' ? 0x20 : 0) | (errored ? 0x40 : 0);
     if (n === 3) b |= (s.cutterError ? 0x08 : 0) | (s.unrecoverableError ? 0x20 : 0) | (s.autoRecoverableError ? 0x40 : 0);
-    if (n === 4) b |= (s.paper === 'near-end' ? 0x0c : 0) | (s.paper === 'out' ? 0x60 : 0);
+    if (n === 4) b |= s.paper === 'near-end' ? 0x0c : s.paper === 'out' ? 0x6c : 0;
     return b;
   }
 
