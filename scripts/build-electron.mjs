@@ -64,6 +64,19 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * The publisher's update signing key(s), pinned into main.cjs (electron/main/update/pinnedKeys.ts):
+ * base64 raw Ed25519 public keys, comma-separated (`npm run sign-update -- keygen` prints one).
+ * Without one the build refuses every update: fine for development, not for installers.
+ */
+const updateKeys = (process.env.HALLQ_UPDATE_PUBLIC_KEYS ?? '').split(/[\s,]+/).filter((k) => k !== '');
+for (const k of updateKeys) {
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(k) || Buffer.from(k, 'base64').length !== 32) fail(`HALLQ_UPDATE_PUBLIC_KEYS: "${k}" is not a base64 Ed25519 public key (44 characters)`);
+}
+if (updateKeys.length > 4) fail('HALLQ_UPDATE_PUBLIC_KEYS: at most 4 keys');
+if (updateKeys.length === 0) console.warn('build-electron: HALLQ_UPDATE_PUBLIC_KEYS is not set: this build refuses every update (README "Signed updates")');
+else console.log(`  update signing keys pinned: ${updateKeys.length}`);
+
 const main = await build({
   ...common,
   entryPoints: [at('electron/main/index.ts')],
@@ -71,7 +84,7 @@ const main = await build({
   external: MAIN_EXTERNAL,
   // Our ESM sources use import.meta.url (createRequire for the native modules); in CJS it is the
   // bundle's own file URL.
-  define: { 'import.meta.url': '__hallqImportMetaUrl' },
+  define: { 'import.meta.url': '__hallqImportMetaUrl', __HALLQ_UPDATE_PUBLIC_KEYS__: JSON.stringify(updateKeys.join(',')) },
   banner: { js: "const __hallqImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 

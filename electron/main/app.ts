@@ -34,7 +34,8 @@ import { lockNavigation } from './security/navigation';
 import { installPermissionHandlers } from './security/permissions';
 import { isAppSenderFor } from './security/senders';
 import { spoolerPrintHtml } from './spooler';
-import { startUpdates, type Updater } from './update/updater';
+import { PINNED_UPDATE_KEYS } from './update/pinnedKeys';
+import { startUpdates, type Updater, type Updates } from './update/updater';
 import { WindowManager } from './windows/windowManager';
 import type { PageName, WindowPlan } from './windows/windowPlan';
 
@@ -102,6 +103,7 @@ export async function startApp(e: ElectronLike, o: AppOptions): Promise<RunningA
   let config: TerminalConfig | null = loaded.ok ? loaded.config : null;
   // A broken file is kept as it is (hall IT may want to read it) until setup writes a good one.
   if (!loaded.ok && !loaded.missing) log.error('configuration refused; opening setup', { path, error: loaded.message.en });
+  if (loaded.ok && loaded.refused) log.error('configuration: part refused', { path, error: loaded.refused.en });
   // A test bench without lockdown keeps devtools; an unconfigured terminal is locked when packaged.
   // Read at each window's creation: after setup, the role's windows follow the new configuration.
   let production = config ? config.lockdown : app.isPackaged;
@@ -213,7 +215,7 @@ export async function startApp(e: ElectronLike, o: AppOptions): Promise<RunningA
   // it answers with empty health, so the pages say "no printer" rather than fail.
   let devices: DeviceManager | undefined;
   let unregisterDevices: (() => void) | undefined;
-  let stopUpdates: (() => void) | undefined;
+  let updates: Updates | undefined;
   const applyConfig = () => {
     unregisterDevices?.();
     void devices?.stop();
@@ -244,18 +246,27 @@ export async function startApp(e: ElectronLike, o: AppOptions): Promise<RunningA
         .catch((err: unknown) => log.error('autostart failed', { error: String(err) }));
     }
 
-    stopUpdates?.();
-    stopUpdates = undefined;
+    updates?.stop();
+    updates = undefined;
     const update = config?.update;
     if (update?.enabled) {
       o.updater()
-        .then((u) => (stopUpdates = startUpdates(u, update, { log, timers: { setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) } })))
+        .then(
+          (u) =>
+            (updates = startUpdates(u, update, {
+              log,
+              timers: { setInterval: (f, ms) => setInterval(f, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+              publicKeys: PINNED_UPDATE_KEYS,
+            })),
+        )
         .catch((err: unknown) => log.error('updater unavailable', { error: String(err) }));
     }
   };
   applyConfig();
+  // A verified update installs as the app quits (a kiosk's nightly restart), never mid-service.
+  app.on('quit', (_event: never, exitCode: number) => updates?.installOnQuit(exitCode));
   app.on('will-quit', () => {
-    stopUpdates?.();
+    updates?.stop();
     keepAwake.stop();
     void devices?.stop();
   });

@@ -132,6 +132,33 @@ describe('loading the file: a missing file means setup, a broken one is a clear 
     expect(r.message.en).toContain(path);
   });
 
+  it('an http update feed is refused at load with a clear error in both languages: updates go off, the terminal keeps serving the hall', async () => {
+    const path = join(dir, 'terminal.json');
+    // As a terminal set up before issue 15 may have it (and got this version through that feed).
+    await writeFile(path, JSON.stringify({ ...minimal(), update: { enabled: true, url: 'http://hub.hall.local:8080/updates/', channel: 'beta' } }));
+    const r = await loadTerminalConfig(path);
+    expect(r).toMatchObject({ ok: true, config: { terminalId: 'kiosk-1', role: 'kiosk', update: { enabled: false, channel: 'beta' } } });
+    if (!r.ok) return;
+    expect(r.config.update.url).toBeUndefined();
+    expect(r.refused?.en).toMatch(/update\.url is not an https:\/\/ address: refused, updates are off/);
+    expect(r.refused?.zh).toContain('https');
+    expect(BilingualSchema.safeParse(r.refused).success).toBe(true);
+  });
+
+  it('an http update feed is never written: setup and saving refuse it, naming the field', async () => {
+    const http = { ...minimal(), update: { enabled: true, url: 'http://hub.hall.local:8080/updates/' } };
+    const r = parseTerminalConfig(http);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message.en).toMatch(/update\.url: an https:\/\/ address/);
+    await expect(saveTerminalConfig(join(dir, 'terminal.json'), http)).rejects.toThrow(/update\.url/);
+  });
+
+  it('with another mistake besides the http feed, the file is refused as before (the setup screen opens)', async () => {
+    const path = join(dir, 'terminal.json');
+    await writeFile(path, JSON.stringify({ ...minimal(), servers: [], update: { enabled: true, url: 'http://hub.hall.local/updates/' } }));
+    expect(await loadTerminalConfig(path)).toMatchObject({ ok: false, missing: false });
+  });
+
   it('a file that cannot be read (permissions) is an error, not "missing"', async () => {
     const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
     const r = await loadTerminalConfig('/etc/hallq/terminal.json', { readFile: () => Promise.reject(denied) });
@@ -223,7 +250,7 @@ describe('the setup screen produces the configuration', () => {
     const previous: TerminalConfig = {
       ...configFromSetup({ ...input, terminalId: 'counter-9' }, hash),
       devices: { scanners: [], printer: { id: 'printer', transport: { type: 'file', path: '/dev/usb/lp0' }, widthDots: 576, statusTimeoutMs: 1000 } },
-      update: { enabled: true, url: 'http://hub.hall.local:8080/updates/', channel: 'beta', checkHours: 2 },
+      update: { enabled: true, url: 'https://hub.hall.local:8443/updates/', channel: 'beta', checkHours: 2 },
       log: { maxBytes: 1024 * 1024, files: 3 },
       kiosk: { hideCursor: false },
       lockdown: false,

@@ -11,22 +11,18 @@ import { z } from 'zod';
 import type { Bilingual } from '../../../shared/config/text';
 import { RoleSchema, ServerUrlSchema, TerminalIdSchema, WindowIdSchema, type SetupInput } from '../../../shared/shell/contract';
 import { DevicesConfigSchema } from '../../devices/config';
+import { UpdateFeedUrlSchema } from '../update/updater';
 
 /** The `hashPin` format (shared/identity/pin.ts): a plain password typed into the file is refused. */
 const PasswordHashSchema = z.string().regex(/^pbkdf2-sha256\$\d{1,7}\$[0-9a-f]{16,64}\$[0-9a-f]{64}$/, 'a password hash written by the setup screen (pbkdf2-sha256$...)');
-const HttpUrlSchema = z
-  .string()
-  .max(2048)
-  .url()
-  .refine((u) => /^https?:\/\//.test(u), 'an http(s) address');
 const MiB = 1024 * 1024;
 
 // `.strict()` everywhere: a typo in a hand-edited file ("lockdwon": false) is named, not ignored.
 const UpdateSchema = z
   .object({
     enabled: z.boolean().default(false),
-    /** The update feed (electron-updater "generic" provider), e.g. the hall server. */
-    url: HttpUrlSchema.optional(),
+    /** The update feed (electron-updater "generic" provider), e.g. the hall server: https only. */
+    url: UpdateFeedUrlSchema.optional(),
     channel: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a channel name such as latest')
@@ -87,7 +83,8 @@ export type TerminalConfig = z.output<typeof TerminalConfigSchema>;
 export type TerminalConfigInput = z.input<typeof TerminalConfigSchema>;
 
 export type ParseResult = { ok: true; config: TerminalConfig } | { ok: false; message: Bilingual };
-export type LoadResult = { ok: true; config: TerminalConfig } | { ok: false; missing: true } | { ok: false; missing: false; message: Bilingual };
+/** `refused`: a part of the file left out rather than stopping the terminal (to be logged). */
+export type LoadResult = { ok: true; config: TerminalConfig; refused?: Bilingual } | { ok: false; missing: true } | { ok: false; missing: false; message: Bilingual };
 
 /** The parts of node:fs/promises used here (tests pass a wrapper that fails on cue). */
 export interface ConfigFs {
@@ -131,7 +128,35 @@ export async function loadTerminalConfig(path: string, fs: Pick<ConfigFs, 'readF
     };
   }
   const parsed = parseTerminalConfig(json);
-  return parsed.ok ? parsed : { ok: false, missing: false, message: bilingual(`${path}：${parsed.message.zh}`, `${path}: ${parsed.message.en}`) };
+  if (parsed.ok) return parsed;
+  // An update feed over plain http (allowed before issue 15, and how this version itself may
+  // have arrived) is refused, but the terminal keeps serving the hall: updates go off and the
+  // log says why, rather than the whole file being refused and the setup screen opening.
+  const withoutFeed = withoutRefusedUpdateFeed(json);
+  if (withoutFeed) {
+    const again = parseTerminalConfig(withoutFeed);
+    if (again.ok) {
+      return {
+        ...again,
+        refused: bilingual(
+          `${path}：update.url 不是 https:// 地址，已拒绝，自动更新已关闭（http 上任何人都能冒充更新服务器）。请大厅信息管理员改为 https 地址。`,
+          `${path}: update.url is not an https:// address: refused, updates are off (over http anyone on the hall LAN could serve a fake update). Hall IT: set an https address.`,
+        ),
+      };
+    }
+  }
+  return { ok: false, missing: false, message: bilingual(`${path}：${parsed.message.zh}`, `${path}: ${parsed.message.en}`) };
+}
+
+/** The file with its update feed dropped and updates off, if the feed is what the schema refuses. */
+function withoutRefusedUpdateFeed(json: unknown): Record<string, unknown> | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const update = (json as Record<string, unknown>).update;
+  if (typeof update !== 'object' || update === null) return null;
+  const url = (update as Record<string, unknown>).url;
+  if (url === undefined || UpdateFeedUrlSchema.safeParse(url).success) return null;
+  const { url: _refused, ...rest } = update as Record<string, unknown>;
+  return { ...(json as Record<string, unknown>), update: { ...rest, enabled: false } };
 }
 
 /**
