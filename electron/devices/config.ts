@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatIssues } from '../../shared/events/envelope';
+import { CARD_READER_FAMILIES } from './cardReader/family';
 
 const Hex = z.string().regex(/^(0x)?[0-9a-fA-F]{1,4}$/, 'a hex number such as 0x1a86');
 
@@ -22,14 +23,30 @@ const serialPort = (defaultBaud: number) =>
 export const SerialPortSchema = serialPort(9600);
 export type SerialPortConfig = z.infer<typeof SerialPortSchema>;
 
+/** The card reader's port: `baudRate`, when given, overrides its family's speed. */
+const cardReaderPort = z
+  .object({
+    path: z.string().min(1).optional(),
+    vendorId: Hex.optional(),
+    productId: Hex.optional(),
+    serialNumber: z.string().optional(),
+    baudRate: z.number().int().positive().optional(),
+  })
+  .refine((p) => p.path !== undefined || p.vendorId !== undefined, 'give the port a path (/dev/ttyUSB0, COM3) or a vendorId/productId');
+
 export const CardReaderSchema = z.object({
   id: z.string().default('card-reader'),
-  /** SAM modules run at 115200 8N1. */
-  port: serialPort(115200),
+  /** The reader's family (cardReader/family.ts): 'sam-v' (115200 8N1, default) or 'sam-v-9600'. */
+  family: z.enum(CARD_READER_FAMILIES).default('sam-v'),
+  port: cardReaderPort,
+  /** No answer at the configured speed: try the other usual speeds on the next attempts. */
+  autoBaud: z.boolean().default(true),
   /** How often to look for a card (DEVICES.md: about once a second). */
   pollMs: z.number().int().min(200).max(10_000).default(1000),
   /** Read the fingerprint variant of the text (0x30 0x10). */
   withFingerprint: z.boolean().default(false),
+  /** Read the new-address page (追加住址, 0x30 0x03) after each resident card / HMT permit. */
+  readNewAddress: z.boolean().default(true),
 });
 
 export const PrinterSchema = z.object({
@@ -45,14 +62,20 @@ export const PrinterSchema = z.object({
   statusTimeoutMs: z.number().int().min(100).max(10_000).default(1000),
 });
 
+/** How a scanner's bytes become text: 'auto' tells UTF-8 from GBK (scanner/text.ts). */
+const ScanEncodingSchema = z.enum(['auto', 'utf-8', 'gbk']).default('auto');
+
 export const ScannerSchema = z.discriminatedUnion('type', [
-  z.object({ id: z.string().default('scanner'), type: z.literal('hid-pos'), vendorId: Hex.optional(), productId: Hex.optional() }),
+  z.object({ id: z.string().default('scanner'), type: z.literal('hid-pos'), vendorId: Hex.optional(), productId: Hex.optional(), encoding: ScanEncodingSchema }),
   z.object({
     id: z.string().default('scanner'),
     type: z.literal('serial'),
     port: SerialPortSchema,
-    /** A line ends with CR or CRLF; 'none' = the scanner sends no suffix (inter-byte timeout). */
-    suffix: z.enum(['cr', 'crlf', 'none']).default('cr'),
+    /** A code ends with CR, CRLF or TAB, or is framed STX … ETX; 'none' = no suffix (inter-byte timeout). */
+    suffix: z.enum(['cr', 'crlf', 'tab', 'stx-etx', 'none']).default('cr'),
+    /** 'stx-etx': the scanner sends a one-byte Code ID right after STX. */
+    codeId: z.boolean().default(false),
+    encoding: ScanEncodingSchema,
     interByteMs: z.number().int().min(5).max(1000).default(50),
   }),
 ]);

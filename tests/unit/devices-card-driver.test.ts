@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceError, toHex } from '../../electron/devices/common/errors';
 import { LinkEvents, type ByteLink } from '../../electron/devices/common/link';
-import { CardReaderDriver, type CardReaderDriverOptions } from '../../electron/devices/cardReader/driver';
+import { CardReaderDriver, checkShape, type CardReaderDriverOptions } from '../../electron/devices/cardReader/driver';
+import { toResponse } from '../../electron/devices/cardReader/frames';
 import type { FullCardData } from '../../electron/devices/cardReader/parse';
 import { CardReaderSim, SAMPLE_CARDS, type CardReaderSimOptions, type SimCard } from '../../electron/devices/sim/cardReaderSim';
 import { checkDigit, type CardRead } from '../../shared/identity';
@@ -95,7 +96,9 @@ describe('card reader driver', () => {
     await until('a card', () => r.cards.length === 1);
     expect(r.cards[0]!.card).toMatchObject({ cardType: 'resident', nameMasked: '王**', birthDate: '1990-03-07', sex: 'male' });
     expect(r.cards[0]!.full.name).toBe('王小明');
-    expect(r.sim.commands.slice(-3)).toEqual(['findCard', 'selectCard', 'readText']);
+    // A resident card: its new-address page is asked for too (this card has none: SW 91).
+    expect(r.sim.commands.slice(-4)).toEqual(['findCard', 'selectCard', 'readText', 'readAppendedAddress']);
+    expect(r.cards[0]!.full.newAddress).toBeUndefined();
 
     // The card stays in the field: found again, never read or reported again.
     const finds = r.sim.commands.length;
@@ -301,3 +304,84 @@ function secrets(card: SimCard): string[] {
     .filter((s): s is string => !!s)
     .flatMap((s) => [s, ucs(s), ucs(s.slice(0, 2))]);
 }
+
+describe('card reader driver: replies as real readers send them', () => {
+  it('issue 16: "card found" with 4 data bytes and "select" with 8 are accepted (the driver used to refuse both and fault the reader)', async () => {
+    const r = rig();
+    r.sim.placeCard(SAMPLE_CARDS.resident);
+    await r.driver.attach(r.link);
+    await until('a card', () => r.cards.length === 1);
+    expect(r.faults).toEqual([]);
+    expect(r.logs.join('\n')).not.toMatch(/does not fit the command/);
+  });
+
+  it('the same replies with their data left out are accepted too', async () => {
+    const r = rig({}, { findData: false, selectData: false });
+    r.sim.placeCard(SAMPLE_CARDS.hmt);
+    await r.driver.attach(r.link);
+    await until('a card', () => r.cards.length === 1);
+    expect(r.faults).toEqual([]);
+  });
+
+  it('answers are told apart by their status, whatever data LEN announces: only stray ones are refused', () => {
+    const res = (sw3: number, n = 0) => toResponse({ body: Uint8Array.from([0, 0, sw3, ...new Array<number>(n).fill(0)]), raw: new Uint8Array(11) });
+    const stray = { kind: 'protocol', code: 'unexpected-answer' };
+    // As real readers send them.
+    expect(() => checkShape('findCard', res(0x9f, 4), false)).not.toThrow();
+    expect(() => checkShape('findCard', res(0x80), false)).not.toThrow();
+    expect(() => checkShape('selectCard', res(0x90, 8), false)).not.toThrow();
+    expect(() => checkShape('readSamId', res(0x90, 16), false)).not.toThrow();
+    expect(() => checkShape('readAppendedAddress', res(0x90, 70), false)).not.toThrow();
+    // Any status may carry data, for any command: the caller decides what the status means.
+    for (const name of ['resetSam', 'samStatus', 'findCard', 'selectCard', 'readText', 'readAppendedAddress'] as const) {
+      expect(() => checkShape(name, res(0x41, 3), false)).not.toThrow();
+    }
+    // Stray: "card found" to anything but find; find answered "success"; a read too short to be one.
+    expect(() => checkShape('selectCard', res(0x9f, 4), false)).toThrow(expect.objectContaining(stray));
+    expect(() => checkShape('findCard', res(0x90, 8), false)).toThrow(expect.objectContaining(stray));
+    expect(() => checkShape('readText', res(0x90, 8), false)).toThrow(expect.objectContaining(stray));
+    expect(() => checkShape('readTextFingerprint', res(0x90, 6 + 256 + 1024), false)).toThrow(expect.objectContaining(stray));
+  });
+
+  it('the new-address page, when the card has one, reaches the identity check only', async () => {
+    const r = rig();
+    r.sim.placeCard({ ...SAMPLE_CARDS.resident, newAddress: '北京市西城区示例街4号' });
+    await r.driver.attach(r.link);
+    await until('a card', () => r.cards.length === 1);
+    expect(r.cards[0]!.full.newAddress).toBe('北京市西城区示例街4号');
+    expect(JSON.stringify(r.cards[0]!.card)).not.toContain('示例街');
+    expect(r.logs.join('\n')).not.toContain('示例街');
+  });
+
+  it('a reader that does not know the new-address command (SW 21) still reads the card', async () => {
+    const r = rig();
+    await r.driver.attach(r.link);
+    r.sim.placeCard(SAMPLE_CARDS.resident);
+    await until('the read', () => r.sim.commands.includes('readText'));
+    r.sim.answerNext(0x21);
+    await until('a card', () => r.cards.length === 1);
+    expect(r.cards[0]!.full.newAddress).toBeUndefined();
+    expect(r.faults).toEqual([]);
+  });
+
+  it('fingerprint variant on a card without fingerprints (length 0) reads; no fingerprint bytes', async () => {
+    const r = rig({ withFingerprint: true });
+    r.sim.placeCard({ ...SAMPLE_CARDS.resident, fingerprint: new Uint8Array(0) });
+    await r.driver.attach(r.link);
+    await until('a card', () => r.cards.length === 1);
+    expect(r.cards[0]!.full.fingerprint?.length).toBe(0);
+  });
+
+  it('read answers damaged every time are a named reader fault (bad-checksum), ended by the next good read', async () => {
+    const r = rig();
+    await r.driver.attach(r.link);
+    r.sim.corruptNext(4, 'readText');
+    r.sim.placeCard(SAMPLE_CARDS.resident);
+    await until('a fault', () => r.faults.length === 1);
+    expect(r.faults[0]!.code).toBe('bad-checksum');
+    expect(r.cards).toHaveLength(0);
+    await until('the card read after all', () => r.cards.length === 1);
+    expect(r.recovered).toBe(1);
+    await expect(r.driver.heartbeat()).resolves.toBeUndefined();
+  });
+});

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DeviceError, toHex } from '../../electron/devices/common/errors';
 import { SW, SamFramer, encodeResponse, toResponse, type SamResponse } from '../../electron/devices/cardReader/frames';
 import { NATIONS, nationName } from '../../electron/devices/cardReader/nations';
-import { TEXT_LAYOUTS, cardReadOf, decodeUcs2, parseReadAnswer, type FullCardData } from '../../electron/devices/cardReader/parse';
-import { SAMPLE_CARDS, buildReadAnswer, encodeCardText, fakePhoto, type SimCard } from '../../electron/devices/sim/cardReaderSim';
+import { PHOTO_HEIGHT, PHOTO_WIDTH, TEXT_LAYOUTS, cardReadOf, decodeUcs2, parseNewAddress, parseReadAnswer, wltImageSize, type FullCardData } from '../../electron/devices/cardReader/parse';
+import { SAMPLE_CARDS, buildReadAnswer, encodeCardText, encodeNewAddress, fakePhoto, type SimCard } from '../../electron/devices/sim/cardReaderSim';
 import { CardReadSchema, checkDigit, idHash } from '../../shared/identity';
 
 const NOW = new Date('2025-06-15T04:00:00Z');
@@ -149,7 +149,7 @@ describe('card reader: nation codes (GB 3304)', () => {
     expect(nationName('29')?.zh).toBe('柯尔克孜');
     expect(nationName('56')).toEqual({ zh: '基诺', en: 'Jino' });
     expect(nationName('97')?.zh).toBe('其他');
-    expect(nationName('98')?.zh).toBe('外国血统中国籍');
+    expect(nationName('98')?.zh).toBe('外国血统中国籍人士');
     expect(nationName('57')).toBeUndefined();
     expect(nationName('toString')).toBeUndefined();
     expect(new Set(Object.values(NATIONS).map((n) => n.zh)).size).toBe(58);
@@ -251,3 +251,45 @@ function withChar(block: Uint8Array, offset: number, ch: string): Uint8Array {
   out[offset + 1] = ch.charCodeAt(0) >> 8;
   return out;
 }
+
+describe('card reader: the photo (checked, never passed on damaged)', () => {
+  it('the WLT header declares the decoded size: 102 x 126, as the standard gives', () => {
+    const full = read(SAMPLE_CARDS.resident);
+    expect(wltImageSize(full.photoWlt)).toEqual({ width: PHOTO_WIDTH, height: PHOTO_HEIGHT });
+    expect([PHOTO_WIDTH, PHOTO_HEIGHT]).toEqual([102, 126]);
+    // The published header bytes (tests/fixtures/devices/cardReader/README.md, S7 and S9).
+    expect(wltImageSize(Uint8Array.from([0x57, 0x4c, 0x66, 0x00, 0x7e, 0x00, 0x32, 0x00, 0x00, 0xff]))).toEqual({ width: 102, height: 126 });
+    expect(wltImageSize(new Uint8Array(1024))).toBeUndefined();
+  });
+
+  it.each([
+    ['no WLT header', () => new Uint8Array(1024)],
+    ['another image size', () => Uint8Array.from(fakePhoto(3).fill(0x40, 2, 3))],
+    ['short photo (512 bytes)', () => fakePhoto(3).slice(0, 512)],
+  ])('a photo with %s refuses the answer (code photo), the header hex only in raw', (_what, photo) => {
+    const p = photo();
+    const text = encodeCardText(SAMPLE_CARDS.resident);
+    const data = Uint8Array.from([0x01, 0x00, p.length >> 8, p.length & 0xff, ...text, ...p]);
+    const err = (() => {
+      try {
+        parseReadAnswer(answerOf(encodeResponse(SW.ok, data)), { now: NOW });
+      } catch (e) {
+        return e as DeviceError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(err).toMatchObject({ kind: 'protocol', code: 'photo' });
+    expect(err.text.zh).toMatch(/照片/);
+    for (const s of secretsOf(SAMPLE_CARDS.resident)) expect(`${err.message} ${err.raw}`).not.toContain(s);
+  });
+});
+
+describe('card reader: the new-address page (0x30 0x03)', () => {
+  it('90 + 70 bytes of UCS-2LE is the address; 91 or no data is none; bytes that are not text are refused', () => {
+    expect(parseNewAddress(answerOf(encodeResponse(SW.ok, encodeNewAddress('北京市西城区示例街4号'))))).toBe('北京市西城区示例街4号');
+    expect(parseNewAddress(answerOf(encodeResponse(SW.noContent)))).toBeUndefined();
+    expect(parseNewAddress(answerOf(encodeResponse(SW.ok)))).toBeUndefined();
+    expect(() => parseNewAddress(answerOf(encodeResponse(SW.ok, [0x01, 0x00])))).toThrow(expect.objectContaining({ code: 'new-address' }));
+    expect(() => parseNewAddress(answerOf(encodeResponse(SW.ok, [0x41, 0x00, 0x42])))).toThrow(expect.objectContaining({ code: 'new-address' }));
+  });
+});

@@ -23,7 +23,10 @@ import { DeviceError } from '../common/errors';
 import type { ByteLink } from '../common/link';
 import type { SupervisedDriver } from '../common/supervisor';
 import { CMD, SW, SamFramer, describeFrame, encodeNamed, isCardStatus, statusError, toResponse, type CommandName, type SamResponse } from './frames';
-import { cardReadOf, parseReadAnswer, type FullCardData } from './parse';
+import { cardReadOf, parseNewAddress, parseReadAnswer, TEXT_BYTES, type FullCardData } from './parse';
+
+/** A SAM id is 16 bytes; more is kept to this many (it is only shown for support). */
+const MAX_SAM_ID_BYTES = 32;
 
 export interface CardReaderTimeouts {
   /** SAM status / SAM id (DEVICES.md: ~300 ms). */
@@ -47,6 +50,11 @@ export interface CardReaderDriverOptions {
   pollMs?: number;
   /** Read the fingerprint variant (0x30 0x10) (config `withFingerprint`). */
   withFingerprint?: boolean;
+  /**
+   * After reading a resident card or HK/Macau/Taiwan permit, read its new-address page
+   * (0x30 0x03: 90 + the address, or 91 = none). Default true (config `readNewAddress`).
+   */
+  readNewAddress?: boolean;
   timeouts?: Partial<CardReaderTimeouts>;
   /** Failed finds in a row that mean the card has left the field. Default 1. */
   removeAfterMisses?: number;
@@ -103,7 +111,15 @@ export class CardReaderDriver implements SupervisedDriver {
   private misses = 0;
   private failedReads = 0;
   private failures = 0;
+  /**
+   * Read answers lost in a row to line damage (bad checksum, cut short): not reset by the
+   * find / select answers around them, which do arrive. Only a read answer that arrives
+   * whole resets it.
+   */
+  private damagedReads = 0;
   private fault: DeviceError | undefined;
+  /** The fault is damaged read answers (the SAM answers its status fine): only a good read ends it. */
+  private readFault = false;
   private recovered: { promise: Promise<void>; resolve: () => void } | undefined;
   /** While a read answer may be on the wire, discarded bytes are not shown (they may be personal). */
   private readBusy = false;
@@ -130,7 +146,9 @@ export class CardReaderDriver implements SupervisedDriver {
     this.framer.reset();
     this.unsubscribe = link.onData((chunk) => this.received(chunk));
     this.failures = 0;
+    this.damagedReads = 0;
     this.fault = undefined;
+    this.readFault = false;
 
     // The reader must answer (else attach fails and the supervisor retries). A SAM that answers
     // with a fault status is reported as a fault right after attach; reopening the link would
@@ -144,7 +162,7 @@ export class CardReaderDriver implements SupervisedDriver {
       // Only for support (which SAM is in this reader): not being able to read it is no failure.
       try {
         const id = await this.send('readSamId', this.timeouts.samMs);
-        if (id.sw3 === SW.ok) this.samId = Array.from(id.data, (b) => b.toString(16).padStart(2, '0')).join('');
+        if (id.sw3 === SW.ok) this.samId = Array.from(id.data.subarray(0, MAX_SAM_ID_BYTES), (b) => b.toString(16).padStart(2, '0')).join('');
         else this.log('warn', `could not read the SAM id: ${statusError(id, 'read SAM id').message}`);
       } catch (e) {
         if (e instanceof DeviceError && e.kind === 'transport') throw e;
@@ -195,7 +213,8 @@ export class CardReaderDriver implements SupervisedDriver {
       }
     }
     if (res.sw3 === SW.ok) {
-      this.recover();
+      // The SAM answers; damaged read answers are ended by a good read, not by this.
+      if (!this.readFault) this.recover();
       return;
     }
     this.setFault(statusError(res, 'SAM status'));
@@ -229,7 +248,7 @@ export class CardReaderDriver implements SupervisedDriver {
 
   private async tick(gen: number): Promise<void> {
     try {
-      if (this.fault) await this.tryRecover();
+      if (this.fault && !this.readFault) await this.tryRecover();
       else await this.poll();
       this.failures = 0;
     } catch (e) {
@@ -278,10 +297,16 @@ export class CardReaderDriver implements SupervisedDriver {
     this.readBusy = true;
     try {
       res = await this.send(fp ? 'readTextFingerprint' : 'readText', this.timeouts.readMs);
+    } catch (e) {
+      if (e instanceof DeviceError && (e.kind === 'timeout' || LINE_ERRORS.has(e.code))) this.damagedReads += 1;
+      throw e;
     } finally {
       this.readBusy = false;
       this.quietUntil = Date.now() + 500;
     }
+    // A whole answer arrived: the line carries read answers again.
+    this.damagedReads = 0;
+    if (this.readFault) this.recover();
     if (res.sw3 !== SW.ok) throw statusError(res, 'read card');
     const now = this.o.now?.() ?? new Date();
     let full: FullCardData;
@@ -296,12 +321,47 @@ export class CardReaderDriver implements SupervisedDriver {
     }
     this.card = 'present';
     this.failedReads = 0;
+    if (this.o.readNewAddress !== false && (full.cardType === 'resident' || full.cardType === 'hmt-permit')) {
+      const newAddress = await this.readNewAddress();
+      if (newAddress !== undefined) full.newAddress = newAddress;
+    }
     this.log('info', `card read (${card.cardType})`);
     try {
       this.o.onCard(card, full);
     } catch (e) {
       // Not the reader's fault; and the listener's message might quote the card: name only.
       this.log('warn', `the onCard listener threw ${(e as Error)?.name ?? 'an error'}`);
+    }
+  }
+
+  /**
+   * The new-address page, after a good read. The card has been read already: a reader that
+   * does not know the command (SW 21/24), a page that is not text or a lost answer only mean
+   * no new address, never a refused card. A reader fault status still counts as a fault.
+   */
+  private async readNewAddress(): Promise<string | undefined> {
+    let res: SamResponse;
+    this.readBusy = true;
+    try {
+      res = await this.send('readAppendedAddress', this.timeouts.findMs * 2);
+    } catch (e) {
+      if (e instanceof DeviceError && e.kind === 'transport') throw e;
+      this.log('warn', `new-address page not read: ${(e as Error).name === 'DeviceError' ? (e as DeviceError).code : 'error'}`);
+      return undefined;
+    } finally {
+      this.readBusy = false;
+      this.quietUntil = Date.now() + 500;
+    }
+    if (res.sw3 === SW.noContent) return undefined;
+    if (res.sw3 !== SW.ok) {
+      this.log('warn', `new-address page not read: SW3 ${res.sw3.toString(16)}`);
+      return undefined;
+    }
+    try {
+      return parseNewAddress(res);
+    } catch (e) {
+      this.log('warn', `new-address page not read: ${(e as DeviceError).code}`);
+      return undefined;
     }
   }
 
@@ -327,9 +387,12 @@ export class CardReaderDriver implements SupervisedDriver {
       return;
     }
     // Timeouts, lost and stray answers: once may be noise on the line; repeated, a fault.
+    // Read answers damaged every time are a fault too, though the short answers get through.
     this.failures += 1;
-    this.log('warn', `${err.message} (${this.failures} in a row)`);
-    if (this.failures >= (this.o.faultAfter ?? 2)) this.setFault(err);
+    this.log('warn', `${err.message} (${Math.max(this.failures, this.damagedReads)} in a row)`);
+    const after = this.o.faultAfter ?? 2;
+    if (this.failures >= after) this.setFault(err);
+    else if (this.damagedReads >= after) this.setFault(err, true);
   }
 
   private cardProblem(err: DeviceError): void {
@@ -344,9 +407,10 @@ export class CardReaderDriver implements SupervisedDriver {
     if (this.failedReads >= (this.o.readAttempts ?? 3)) this.card = 'present';
   }
 
-  private setFault(err: DeviceError): void {
+  private setFault(err: DeviceError, fromReads = false): void {
     const known = this.fault;
     this.fault = err;
+    this.readFault = fromReads;
     if (!this.recovered) {
       let resolve!: () => void;
       const promise = new Promise<void>((r) => (resolve = r));
@@ -362,6 +426,7 @@ export class CardReaderDriver implements SupervisedDriver {
     this.failures = 0;
     if (!this.fault) return;
     this.fault = undefined;
+    this.readFault = false;
     this.recovered?.resolve();
     this.recovered = undefined;
     this.log('info', 'reader works again');
@@ -429,20 +494,21 @@ export class CardReaderDriver implements SupervisedDriver {
 }
 
 /**
- * An answer that cannot belong to the command (e.g. a late answer to an earlier one): a status
- * answer carries no data; SAM id has 16 bytes; a successful read is at least 4 + 256 bytes.
+ * Which answers can belong to which command, decided by the status, never by the data length:
+ * real readers put data after any status (find: 9F + 4 bytes, select: 90 + 8 bytes, SAM id:
+ * 90 + 16 bytes), and LEN is already bounded by the framer. What is refused is an answer that
+ * can only be a stray one (e.g. a late answer to an earlier command):
+ * - "card found" (9F) answers only "find card", and "find card" is never answered "success";
+ * - a successful read carries at least its length fields and the 256-byte text block.
+ * Every other status is the reader's word on this command (handled by the caller).
  */
-function checkShape(name: CommandName, res: SamResponse, fingerprint: boolean): void {
+export function checkShape(name: CommandName, res: SamResponse, fingerprint: boolean): void {
   const n = res.data.length;
-  const ok = res.sw3 === SW.ok || res.sw3 === SW.cardFound;
-  let good: boolean;
-  if (!ok) good = n === 0 || name === 'readText' || name === 'readTextFingerprint';
-  else if (name === 'readText') good = n >= 4 + 256;
-  else if (name === 'readTextFingerprint') good = fingerprint && n >= 6 + 256;
-  else if (name === 'readSamId') good = n >= 4;
-  else if (name === 'readAppendedAddress') good = true;
-  else good = n === 0;
-  if (name === 'findCard' && res.sw3 === SW.ok) good = false;
+  let good = true;
+  if (res.sw3 === SW.cardFound) good = name === 'findCard';
+  else if (name === 'findCard' && res.sw3 === SW.ok) good = false;
+  else if (res.sw3 === SW.ok && name === 'readText') good = n >= 4 + TEXT_BYTES;
+  else if (res.sw3 === SW.ok && name === 'readTextFingerprint') good = fingerprint && n >= 6 + TEXT_BYTES;
   if (!good) {
     const [cmd, para] = CMD[name];
     throw new DeviceError(

@@ -10,14 +10,16 @@ import type { z } from 'zod';
 import type { DeviceError } from '../common/errors';
 import type { ByteLink } from '../common/link';
 import { openSerialLink } from '../common/serialLink';
-import { DeviceSupervisor } from '../common/supervisor';
+import { DeviceSupervisor, type SupervisedDriver } from '../common/supervisor';
 import type { CardReaderSchema } from '../config';
 import { CardReaderDriver, type CardReaderDriverOptions } from './driver';
+import { BaudHunter, baudRatesFor } from './family';
 import type { FullCardData } from './parse';
 
 export { CardReaderDriver, DEFAULT_TIMEOUTS, type CardReaderDriverOptions, type CardReaderTimeouts } from './driver';
 export { parseReadAnswer, parseTextBlock, cardReadOf, type FullCardData } from './parse';
 export { NATIONS, nationName } from './nations';
+export { CARD_READER_FAMILIES, FAMILY_BAUD, USUAL_BAUD_RATES, BaudHunter, baudRatesFor, type CardReaderFamily } from './family';
 export { SamFramer, encodeCommand, encodeResponse, statusError } from './frames';
 
 export type CardReaderConfig = z.output<typeof CardReaderSchema>;
@@ -37,9 +39,11 @@ export interface CardReaderWiring {
   baseMs?: number;
   capMs?: number;
   fallback?: Bilingual;
-  /** Override how the link is opened (tests); default the configured serial port. */
-  open?: () => Promise<ByteLink>;
+  /** Override how the link is opened (tests), at the speed being tried; default the configured serial port. */
+  open?: (baudRate: number) => Promise<ByteLink>;
   timeouts?: CardReaderDriverOptions['timeouts'];
+  /** The clock for card validity (tests). */
+  now?: () => Date;
 }
 
 /** The configured card reader under a supervisor; call `supervisor.start()`. */
@@ -50,7 +54,9 @@ export function superviseCardReader(cfg: CardReaderConfig, w: CardReaderWiring):
     hallKey: w.hallKey,
     pollMs: cfg.pollMs,
     withFingerprint: cfg.withFingerprint,
+    readNewAddress: cfg.readNewAddress,
     ...(w.timeouts ? { timeouts: w.timeouts } : {}),
+    ...(w.now ? { now: w.now } : {}),
     onCard: (card, full) => {
       w.toScreens({ type: 'card', card });
       w.onIdentity?.(full, card);
@@ -61,11 +67,28 @@ export function superviseCardReader(cfg: CardReaderConfig, w: CardReaderWiring):
     ...(w.onCardError ? { onCardError: w.onCardError } : {}),
     ...(w.log ? { log: w.log } : {}),
   });
+  // The speed: the family's (or port.baudRate); with autoBaud, a reader that does not answer
+  // is tried at the other usual speeds on the next attempts (family.ts).
+  const baud = new BaudHunter(baudRatesFor(cfg), w.log);
+  const supervised: SupervisedDriver = {
+    attach: async (link) => {
+      try {
+        await driver.attach(link);
+      } catch (e) {
+        if ((e as DeviceError)?.kind !== 'transport') baud.noAnswer();
+        throw e;
+      }
+      baud.answered();
+    },
+    detach: () => driver.detach(),
+    heartbeat: () => driver.heartbeat(),
+  };
+  const open = w.open ?? ((baudRate: number) => openSerialLink({ ...cfg.port, baudRate }));
   const supervisor = new DeviceSupervisor({
     id: cfg.id,
     kind: 'card-reader',
-    open: w.open ?? (() => openSerialLink({ ...cfg.port, baudRate: cfg.port.baudRate })),
-    driver,
+    open: () => open(baud.rate),
+    driver: supervised,
     onHealth: w.onHealth,
     heartbeatMs: w.heartbeatMs ?? 5000,
     fallback: w.fallback ?? { zh: '可手工输入证件号码', en: 'ID numbers can still be typed in' },

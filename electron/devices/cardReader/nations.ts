@@ -62,7 +62,8 @@ export const NATIONS: Readonly<Record<string, Bilingual>> = {
   '55': { zh: '珞巴', en: 'Lhoba' },
   '56': { zh: '基诺', en: 'Jino' },
   '97': { zh: '其他', en: 'Other' },
-  '98': { zh: '外国血统中国籍', en: 'Chinese citizen of foreign origin' },
+  // As printed on the card and in GB/T 3304's table: 外国血统中国籍人士 (not "…中国籍").
+  '98': { zh: '外国血统中国籍人士', en: 'Chinese citizen of foreign origin' },
 };
 
 export function nationName(code: string): Bilingual | undefined {

@@ -22,7 +22,20 @@ import { CMD, type SamResponse } from './frames';
 import { nationName } from './nations';
 
 export const TEXT_BYTES = 256;
+/** The WLT photo the card holds: always 1024 bytes (text+photo answer LEN 0x0508). */
 export const PHOTO_BYTES = 1024;
+/**
+ * The first bytes of every WLT photo as published captures show them (tests/fixtures/devices/
+ * cardReader/README.md): 'W' 'L', then the decoded image's width and height as 16-bit
+ * little-endian numbers, 102 x 126 (the size of the BMP a vendor decoder makes of it).
+ */
+export const WLT_MAGIC = [0x57, 0x4c] as const;
+export const PHOTO_WIDTH = 102;
+export const PHOTO_HEIGHT = 126;
+/** Fingerprint data after 0x30 0x10: 1024 (two fingers), 512 (one) or 0 bytes (none enrolled). */
+export const MAX_FINGERPRINT_BYTES = 1024;
+/** The new-address page (0x30 0x03): one 70-byte UCS-2LE field, like the card's address. */
+export const NEW_ADDRESS_BYTES = 70;
 /** Byte offset of the card-type flag inside the text block. */
 export const FLAG_OFFSET = 248;
 
@@ -120,7 +133,13 @@ export interface FullCardData {
   authorityCode?: string;
   /** 2023 foreigner card: renewal count. */
   renewalCount?: string;
-  /** WLT-compressed photo (needs the vendor decoder for a 102x126 BMP). Never stored (R21). */
+  /** The new-address page (追加住址, 0x30 0x03) when the card has one; its latest address. */
+  newAddress?: string;
+  /**
+   * WLT-compressed photo, checked: 1024 bytes whose header declares the 102 x 126 image the
+   * standard gives (decoding needs a vendor library we do not ship). Handed to the identity
+   * check only, never written anywhere (R21); JSON / inspect of this object hide it.
+   */
   photoWlt: Uint8Array;
   fingerprint?: Uint8Array;
 }
@@ -165,6 +184,9 @@ export function parseReadAnswer(res: SamResponse, opts: ParseOptions = {}): Full
   if (textLen !== TEXT_BYTES) {
     throw fail('text-length', { zh: '读卡器返回的文字信息长度错误', en: `the ${what} declares ${textLen} text bytes, expected ${TEXT_BYTES}` }, head);
   }
+  if (fpLen > MAX_FINGERPRINT_BYTES) {
+    throw fail('answer-length', { zh: '读卡器返回的指纹数据长度错误', en: `the ${what} declares ${fpLen} fingerprint bytes, at most ${MAX_FINGERPRINT_BYTES}` }, head);
+  }
   const expected = 2 * nLen + textLen + photoLen + fpLen;
   if (d.length !== expected) {
     throw fail('answer-length', { zh: '读卡器返回的数据长度与声明不符', en: `the ${what} has ${d.length} data bytes, its length fields say ${expected}` }, head);
@@ -172,12 +194,52 @@ export function parseReadAnswer(res: SamResponse, opts: ParseOptions = {}): Full
   const t0 = 2 * nLen;
   const text = d.subarray(t0, t0 + textLen);
   const photo = d.slice(t0 + textLen, t0 + textLen + photoLen);
+  checkPhoto(photo, `${head} | photo header ${toHex(photo.subarray(0, 6))}`);
   const fingerprint = opts.fingerprint ? d.slice(t0 + textLen + photoLen, expected) : undefined;
   const fields = parseTextBlock(text, { now: opts.now, header: head });
   return guard({ ...fields, photoWlt: photo, ...(fingerprint ? { fingerprint } : {}) });
 }
 
-export type CardText = Omit<FullCardData, 'photoWlt' | 'fingerprint'>;
+/** The decoded size a WLT photo's header declares, or undefined when it is not a WLT header. */
+export function wltImageSize(photo: Uint8Array): { width: number; height: number } | undefined {
+  if (photo.length < 6 || photo[0] !== WLT_MAGIC[0] || photo[1] !== WLT_MAGIC[1]) return undefined;
+  return { width: photo[2]! | (photo[3]! << 8), height: photo[4]! | (photo[5]! << 8) };
+}
+
+/**
+ * The photo must be what the standard gives: 1024 bytes of WLT declaring a 102 x 126 image.
+ * Anything else is a damaged answer (read the card again), never something to pass on.
+ */
+function checkPhoto(photo: Uint8Array, raw: string): void {
+  const size = wltImageSize(photo);
+  if (photo.length !== PHOTO_BYTES || !size || size.width !== PHOTO_WIDTH || size.height !== PHOTO_HEIGHT) {
+    const got = size ? `${size.width} x ${size.height}` : 'no WLT header';
+    throw fail(
+      'photo',
+      { zh: '证件照片数据不完整，请重新放置证件', en: `the photo is not a ${PHOTO_BYTES}-byte WLT of ${PHOTO_WIDTH} x ${PHOTO_HEIGHT} (${photo.length} bytes, ${got}); place the card again` },
+      raw,
+    );
+  }
+}
+
+/**
+ * The answer to "read the new-address page" (0x30 0x03): SW3 90 with the 70-byte UCS-2LE
+ * address, or 91 when the card has none. undefined = no new address. Throws DeviceError
+ * ('protocol', 'new-address') when the page is not text; the driver then reads the card without it.
+ */
+export function parseNewAddress(res: SamResponse): string | undefined {
+  if (res.sw3 !== 0x90) return undefined;
+  const d = res.data;
+  if (d.length === 0) return undefined;
+  if (d.length % 2 !== 0 || d.length > 4 * NEW_ADDRESS_BYTES) {
+    throw fail('new-address', { zh: '证件追加住址无法识别', en: `the new-address page has ${d.length} bytes, not UCS-2 text of at most ${NEW_ADDRESS_BYTES}` }, toHex(res.raw.subarray(0, 10)));
+  }
+  const s = decodeUcs2(d);
+  if (s === undefined) throw fail('new-address', { zh: '证件追加住址无法识别', en: 'the new-address page is not valid UCS-2 text' }, toHex(res.raw.subarray(0, 10)));
+  return s === '' ? undefined : s;
+}
+
+export type CardText = Omit<FullCardData, 'photoWlt' | 'fingerprint' | 'newAddress'>;
 
 /** Parse the 256-byte text block. `header` (hex) goes into errors' raw for context. */
 export function parseTextBlock(text: Uint8Array, o: { now?: Date; header?: string } = {}): CardText {

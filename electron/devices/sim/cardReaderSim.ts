@@ -3,13 +3,21 @@
  * command of the SAM protocol, with cards that can be placed and taken away, and faults on
  * demand: SAM fault statuses, bad checksums, garbage, silence, answers written in random pieces.
  * The cards are made up (names, numbers with correct check digits, a fake photo).
+ *
+ * Its replies are the ones published sources show (tests/fixtures/devices/cardReader/README.md):
+ * find = 9F + 00 00 00 00 (or 80 with no card), select = 90 + 8 zero bytes (or 81), SAM id =
+ * 90 + 16 bytes, read = LEN 05 08 (text + photo) or 09 0A / 07 0A / 05 0A (fingerprint 1024 /
+ * 512 / none), new-address page = 90 + 70 bytes or 91. The optional parts can be left out
+ * (`findData: false`, `selectData: false`, a card without fingerprint or new address), and the
+ * reader's family fixes the speed it answers at (`use(link, { baudRate })`).
  */
 import { checkDigit, type CardType } from '../../../shared/identity';
 import { toHex } from '../common/errors';
 import type { ByteLink } from '../common/link';
 import { openSerialLink } from '../common/serialLink';
+import { FAMILY_BAUD, type CardReaderFamily } from '../cardReader/family';
 import { CMD, MIN_COMMAND_LEN, SW, SamFramer, encodeResponse, type CommandName } from '../cardReader/frames';
-import { CARD_FLAGS, FLAG_OFFSET, PHOTO_BYTES, TEXT_BYTES, TEXT_LAYOUTS, type FieldSpan } from '../cardReader/parse';
+import { CARD_FLAGS, FLAG_OFFSET, NEW_ADDRESS_BYTES, PHOTO_BYTES, TEXT_BYTES, TEXT_LAYOUTS, type FieldSpan } from '../cardReader/parse';
 
 /** A card as the simulator holds it: text fields as the card stores them. */
 export interface SimCard {
@@ -39,7 +47,10 @@ export interface SimCard {
   renewalCount?: string;
   /** 1024 bytes; a fake one by default. */
   photo?: Uint8Array;
+  /** For 0x30 0x10: 1024 bytes by default; 512 (one finger) or empty (none enrolled) as cards have. */
   fingerprint?: Uint8Array;
+  /** The new-address page (追加住址); absent = the reader answers 0x30 0x03 with 91. */
+  newAddress?: string;
   /** Use these 256 bytes as the text block instead (malformed-card tests). */
   rawText?: Uint8Array;
 }
@@ -178,7 +189,8 @@ export function fakePhoto(seed = 1): Uint8Array {
     x ^= x << 5;
     out[i] = x & 0xff;
   }
-  out.set([0x57, 0x4c, 0x66, 0x00], 0); // 'WLf': looks like a WLT header
+  // The header every published WLT photo starts with: 'WL', width 102, height 126 (LE), 32 00 00 FF.
+  out.set([0x57, 0x4c, 0x66, 0x00, 0x7e, 0x00, 0x32, 0x00, 0x00, 0xff], 0);
   return out;
 }
 
@@ -191,6 +203,7 @@ export function buildReadAnswer(card: SimCard, o: { fingerprint?: boolean } = {}
   const text = encodeCardText(card);
   const photo = card.photo ?? fakePhoto(card.idNumber.length + card.birth.charCodeAt(7));
   const fp = o.fingerprint ? (card.fingerprint ?? new Uint8Array(1024).fill(0x46)) : undefined;
+  if (photo.length !== PHOTO_BYTES) throw new RangeError(`a card photo is ${PHOTO_BYTES} bytes`);
   const lens = [...u16(text.length), ...u16(photo.length), ...(fp ? u16(fp.length) : [])];
   const data = new Uint8Array(lens.length + text.length + photo.length + (fp?.length ?? 0));
   data.set(lens, 0);
@@ -200,7 +213,25 @@ export function buildReadAnswer(card: SimCard, o: { fingerprint?: boolean } = {}
   return encodeResponse(SW.ok, data);
 }
 
+/** The new-address page's answer data: the address as 70 bytes of UCS-2LE, space padded. */
+export function encodeNewAddress(address: string): Uint8Array {
+  const out = new Uint8Array(NEW_ADDRESS_BYTES);
+  for (let i = 0; i < out.length; i += 2) out[i] = 0x20;
+  putText(out, [0, NEW_ADDRESS_BYTES], address);
+  return out;
+}
+
+/** What published readers put after "card found" (4 bytes) and "select" success (8 bytes). */
+export const FIND_DATA = new Uint8Array(4);
+export const SELECT_DATA = new Uint8Array(8);
+
 export interface CardReaderSimOptions {
+  /** The family, i.e. the speed it answers at (links opened at another speed get no answer). */
+  family?: CardReaderFamily;
+  /** "card found" with its 4 data bytes (default, as published) or with none. */
+  findData?: boolean;
+  /** "select" success with its 8 data bytes (default, as published) or with none. */
+  selectData?: boolean;
   /** Write answers in random pieces with small delays (a slow USB-serial adapter). */
   split?: boolean;
   /** Longest pause between pieces, ms. Default 4. */
@@ -256,11 +287,17 @@ export class CardReaderSim {
   }
 
   /** Serve on any byte link (an in-memory one in unit tests). */
-  use(link: ByteLink): void {
+  use(link: ByteLink, o: { baudRate?: number } = {}): void {
     this.link = link;
     this.framer.reset();
     this.writing = Promise.resolve();
+    // A UART at another speed reads our commands as noise: nothing it can answer.
+    const deaf = o.baudRate !== undefined && o.baudRate !== FAMILY_BAUD[this.o.family ?? 'sam-v'];
     link.onData((chunk) => {
+      if (deaf) {
+        this.commands.push(`unheard at ${o.baudRate} baud`);
+        return;
+      }
       for (const f of this.framer.push(chunk)) this.handle(f.body);
     });
     link.onClose(() => {
@@ -349,10 +386,12 @@ export class CardReaderSim {
       case 'readSamId':
         return this.answer(encodeResponse(SW.ok, this.o.samId ?? Uint8Array.from({ length: 16 }, (_, i) => (i * 17 + 5) & 0xff)));
       case 'findCard':
-        return this.answer(encodeResponse(this.card && !this.halted ? SW.cardFound : SW.noCard));
+        if (!this.card || this.halted) return this.answer(encodeResponse(SW.noCard));
+        return this.answer(encodeResponse(SW.cardFound, this.o.findData === false ? [] : FIND_DATA));
       case 'selectCard':
         this.selected = this.card !== undefined && !this.halted;
-        return this.answer(encodeResponse(this.selected ? SW.ok : SW.selectFailed));
+        if (!this.selected) return this.answer(encodeResponse(SW.selectFailed));
+        return this.answer(encodeResponse(SW.ok, this.o.selectData === false ? [] : SELECT_DATA));
       case 'readText':
       case 'readTextFingerprint': {
         if (this.readFault !== undefined) {
@@ -367,7 +406,9 @@ export class CardReaderSim {
         return this.answer(frame, name);
       }
       case 'readAppendedAddress':
-        return this.answer(encodeResponse(SW.noContent));
+        if (!this.card || this.halted) return this.answer(encodeResponse(SW.readFailed));
+        if (this.card.newAddress === undefined) return this.answer(encodeResponse(SW.noContent));
+        return this.answer(encodeResponse(SW.ok, encodeNewAddress(this.card.newAddress)), name);
     }
   }
 
