@@ -26,7 +26,7 @@ export type FailureKind =
 export const OFFLINE_RULES_CODES: ReadonlySet<string> = new Set(['hub-coordinates']);
 
 /** Error codes that are about timing, not about the event: retried, never quarantined. */
-export const LATER_CODES: ReadonlySet<string> = new Set(['clock-ahead']);
+export const LATER_CODES: ReadonlySet<string> = new Set(['clock-ahead', 'ticket-not-yet-held']);
 export const GAP_CODES: ReadonlySet<string> = new Set(['seq-gap']);
 
 export function classify(e: unknown): FailureKind {

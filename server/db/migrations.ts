@@ -287,6 +287,48 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX material_blobs_hall_created ON material_blobs (hall, created_at);
     `,
   },
+  {
+    id: 11,
+    name: 'events at the door: last hlc per origin, quiet device events, overrides',
+    sql: `
+      -- Clocks only move forward per origin: the newest hlc held of each origin. Existing rows
+      -- take the newest hlc of their stored events (nothing is changed or lost).
+      ALTER TABLE origins ADD COLUMN last_hlc TEXT;
+      UPDATE origins o SET last_hlc = (SELECT max(e.hlc) FROM events e WHERE e.origin = o.origin);
+
+      -- Noisy device events are held (seq stays dense) but quiet: never served by pull.
+      ALTER TABLE events ADD COLUMN quiet BOOLEAN NOT NULL DEFAULT false;
+      -- Device events per terminal and minute (server time): shown and kept quiet.
+      CREATE TABLE noisy_counts (
+        hall TEXT NOT NULL,
+        terminal TEXT NOT NULL,
+        minute BIGINT NOT NULL,
+        visible INTEGER NOT NULL,
+        quiet INTEGER NOT NULL,
+        PRIMARY KEY (hall, terminal, minute)
+      );
+
+      -- Events that took a ticket another window had called, or replaced a citizen's rating,
+      -- by being dated earlier: listed for the admin.
+      CREATE TABLE overrides (
+        hall TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        number TEXT NOT NULL,
+        window_id TEXT NOT NULL,
+        replaced_window_id TEXT NOT NULL,
+        replaced_event TEXT NOT NULL,
+        replaced_level SMALLINT,
+        level SMALLINT,
+        dated_at BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        PRIMARY KEY (origin, seq)
+      );
+      CREATE INDEX overrides_hall_received ON overrides (hall, received_at);
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

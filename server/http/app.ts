@@ -17,6 +17,7 @@ import { RequestError } from './errors';
 import { appointmentRoutes } from './routes/appointments';
 import { configRoutes } from './routes/config';
 import { materialRoutes } from './routes/materials';
+import { overrideRoutes } from './routes/overrides';
 import { coordinatorRoutes } from './routes/coordinator';
 import { progressRoutes } from './routes/progress';
 import { reportRoutes } from './routes/reports';
@@ -107,6 +108,7 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
   progressRoutes(app, ctx);
   reportRoutes(app, ctx);
   materialRoutes(app, ctx);
+  overrideRoutes(app, ctx);
   startSms(app, ctx);
   if (opts.screensDir) await screenRoutes(app, opts.screensDir);
 

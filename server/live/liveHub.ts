@@ -96,8 +96,9 @@ export class LiveHub {
         while (more) {
           const page = await pull(this.db, hall, room.lastSent, 500);
           more = page.more;
-          if (!page.events.length) break;
+          // A page of quiet events only (noisy device events, never sent) still moves past them.
           room.lastSent = page.last;
+          if (!page.events.length) continue;
           const msg = JSON.stringify({ t: 'events', events: page.events });
           for (const s of room.sockets) {
             try {

@@ -15,6 +15,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { IdSchema } from '../../shared/config/schemas';
+import { isMaskedId, isMaskedName } from '../../shared/events/door';
 import type { HallEvent } from '../../shared/events/envelope';
 import { PersonSchema } from '../../shared/events/payloads';
 import { foldEvents } from '../../shared/fold/fold';
@@ -135,8 +136,9 @@ export function checkBooking(
   if (input.slotTo <= input.slotFrom) bad('slotTo', 'bad-slot', 'the slot must end after it starts', '预约时段结束时间须晚于开始时间');
   if (input.person) {
     // R21: only masked forms travel; a full ID number or name here would end up on every replica.
-    if (!input.person.idMasked.includes('*')) bad('person.idMasked', 'not-masked', 'idMasked must be masked (110***********1234), never the full number', '证件号码须脱敏');
-    if (input.person.nameMasked !== '' && !input.person.nameMasked.includes('*')) {
+    // The same rule as at the door (shared/events/door.ts): what the device side's masking makes.
+    if (!isMaskedId(input.person.idMasked)) bad('person.idMasked', 'not-masked', 'idMasked must be masked (110***********1234), never the full number', '证件号码须脱敏');
+    if (!isMaskedName(input.person.nameMasked)) {
       bad('person.nameMasked', 'not-masked', 'nameMasked must be masked (张*), never the full name', '姓名须脱敏');
     }
   }

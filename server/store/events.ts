@@ -13,6 +13,10 @@ import { lockHall, type Db, type Queryable } from '../db/db';
 import { RequestError, refuse } from '../http/errors';
 import { projectIngested } from './reportsProjection';
 import { stableStringify } from './stable';
+import { admitAtDoor, PERMANENT_DOOR_CODES } from '../admission/door';
+import { cleanText, storable } from '../../shared/events/door';
+import { checkBatch } from '../admission/batch';
+import type { HallCache } from './halls';
 
 export const EVENTS_CHANNEL = 'hallq_events';
 
@@ -42,7 +46,8 @@ export interface IngestResult {
 export function admit(raw: unknown, who: Principal, now: number, index: number): HallEvent {
   const parsed = parseEvent(raw);
   if (!parsed.ok) refuse(400, 'invalid-event', `event ${index}: ${parsed.error}`, `第 ${index} 条事件格式不正确`);
-  const e = (parsed as { ok: true; event: HallEvent }).event;
+  // Input at the door (text, depth, masked forms, dates, configuration as parsed): server/admission/door.ts.
+  const e = admitAtDoor((parsed as { ok: true; event: HallEvent }).event, raw, who, index);
   const where = `event ${index} (${e.origin}:${e.seq} ${e.type})`;
   if (e.hall !== who.hall) refuse(403, 'wrong-hall', `${where} belongs to hall ${e.hall}, not ${who.hall}`, '事件不属于本大厅');
   if (who.role !== 'hub') {
@@ -69,17 +74,25 @@ export function admit(raw: unknown, who: Principal, now: number, index: number):
 }
 
 /** Refusals that no retry can cure: the event itself is wrong for this terminal. */
-const PERMANENT = new Set(['invalid-event', 'type-not-allowed', 'other-window', 'channel-not-allowed']);
+const PERMANENT = new Set<string>(['invalid-event', 'type-not-allowed', 'other-window', 'channel-not-allowed', ...PERMANENT_DOOR_CODES]);
 
-export async function ingest(db: Db, who: Principal, raws: readonly unknown[], now: number): Promise<IngestResult> {
-  let events: HallEvent[];
+/**
+ * `cache`: the hall's state, for the checks that need it (known services, ticket days, window
+ * scope, noisy device events, overrides: server/admission/batch.ts); without it (tools,
+ * benchmarks) only those are skipped.
+ */
+export async function ingest(db: Db, who: Principal, raws: readonly unknown[], now: number, cache?: HallCache): Promise<IngestResult> {
   try {
-    events = raws.map((r, i) => admit(r, who, now, i));
+    return await ingestAdmitted(db, who, raws, now, cache);
   } catch (err) {
     // A terminal isolates a bad event by pushing it alone; then it is recorded and skipped.
     if (raws.length === 1 && err instanceof RequestError && PERMANENT.has(err.code)) await recordRefusal(db, who, raws[0], err, now);
     throw err;
   }
+}
+
+async function ingestAdmitted(db: Db, who: Principal, raws: readonly unknown[], now: number, cache?: HallCache): Promise<IngestResult> {
+  const events = raws.map((r, i) => admit(r, who, now, i));
   const byOrigin = new Map<string, HallEvent[]>();
   for (const e of events) {
     let list = byOrigin.get(e.origin);
@@ -99,7 +112,10 @@ export async function ingest(db: Db, who: Principal, raws: readonly unknown[], n
   const result = await db.tx(async (q) => {
     await lockHall(q, who.hall);
     const origins = [...byOrigin.keys()];
-    const heldRows = await q.query<{ origin: string; held: number; hall: string }>('SELECT origin, held, hall FROM origins WHERE origin = ANY($1)', [origins]);
+    const heldRows = await q.query<{ origin: string; held: number; hall: string; last_hlc: string | null }>(
+      'SELECT origin, held, hall, last_hlc FROM origins WHERE origin = ANY($1)',
+      [origins],
+    );
     const held = new Map(heldRows.rows.map((r) => [r.origin, r]));
     const fresh: HallEvent[] = [];
     const replayed: HallEvent[] = [];
@@ -122,19 +138,21 @@ export async function ingest(db: Db, who: Principal, raws: readonly unknown[], n
       }
     }
     await checkReplays(q, replayed);
-    const inserted = await insertEvents(q, fresh);
+    const verdict = await checkBatch(q, who, fresh, held, now, cache);
+    const inserted = await insertEvents(q, fresh, verdict.quiet);
     const heldOut: Record<string, number> = {};
     for (const [origin, list] of byOrigin) {
       const top = Math.max(held.get(origin)?.held ?? 0, list[list.length - 1]!.seq);
       heldOut[origin] = top;
       if (top !== (held.get(origin)?.held ?? 0)) {
         await q.query(
-          'INSERT INTO origins (origin, hall, held) VALUES ($1, $2, $3) ON CONFLICT (origin) DO UPDATE SET held = EXCLUDED.held',
-          [origin, who.hall, top],
+          `INSERT INTO origins (origin, hall, held, last_hlc) VALUES ($1, $2, $3, $4) ON CONFLICT (origin)
+           DO UPDATE SET held = EXCLUDED.held, last_hlc = GREATEST(origins.last_hlc, EXCLUDED.last_hlc)`,
+          [origin, who.hall, top, verdict.lastHlc.get(origin) ?? null],
         );
       }
     }
-    if (inserted.length) await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, who.hall]);
+    if (inserted.length > verdict.quiet.size) await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, who.hall]);
     const top = await q.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [who.hall]);
     const dupes = new Set(replayed.map((e) => `${e.origin}:${e.seq}`)).size;
     return { accepted: inserted.length, duplicates: dupes, held: heldOut, serverSeq: Number(top.rows[0]?.s ?? 0), inserted };
@@ -161,7 +179,8 @@ async function recordRefusal(db: Db, who: Principal, raw: unknown, err: RequestE
     await q.query(
       `INSERT INTO refused_events (origin, seq, hall, body, status, code, message, refused_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (origin, seq) DO NOTHING`,
-      [origin, seq, who.hall, JSON.stringify(raw), err.status, err.code, err.message, now],
+      // Kept as storable text: the refused event may hold exactly what PostgreSQL cannot (a NUL).
+      [origin, seq, who.hall, JSON.stringify(storable(raw)), err.status, err.code, cleanText(err.message), now],
     );
     await q.query('INSERT INTO origins (origin, hall, held) VALUES ($1, $2, $3) ON CONFLICT (origin) DO UPDATE SET held = EXCLUDED.held', [origin, who.hall, seq]);
   });
@@ -190,12 +209,13 @@ async function checkReplays(q: Queryable, replayed: HallEvent[]): Promise<void> 
   }
 }
 
-export async function insertEvents(q: Queryable, events: readonly HallEvent[]): Promise<StoredEvent[]> {
+/** `quiet`: events (`origin:seq`) held but never served by pull (noisy device events). */
+export async function insertEvents(q: Queryable, events: readonly HallEvent[], quiet: ReadonlySet<string> = new Set()): Promise<StoredEvent[]> {
   if (!events.length) return [];
-  // One statement per batch: unnest keeps it to 6 parameters however large the batch.
+  // One statement per batch: unnest keeps it to 7 parameters however large the batch.
   const r = await q.query<{ s: number; origin: string; seq: number }>(
-    `INSERT INTO events (hall, origin, seq, hlc, type, body)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[])
+    `INSERT INTO events (hall, origin, seq, hlc, type, body, quiet)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::jsonb[], $7::boolean[])
      ORDER BY 4, 2, 3
      RETURNING server_seq AS s, origin, seq`,
     [
@@ -205,6 +225,7 @@ export async function insertEvents(q: Queryable, events: readonly HallEvent[]): 
       events.map((e) => e.hlc),
       events.map((e) => e.type),
       events.map((e) => JSON.stringify(e)),
+      events.map((e) => quiet.has(`${e.origin}:${e.seq}`)),
     ],
   );
   const byKey = new Map(events.map((e) => [`${e.origin}:${e.seq}`, e]));
@@ -212,14 +233,15 @@ export async function insertEvents(q: Queryable, events: readonly HallEvent[]): 
 }
 
 export async function pull(db: Queryable, hall: string, after: number, limit: number): Promise<{ events: StoredEvent[]; last: number; more: boolean }> {
-  const r = await db.query<{ s: number; body: HallEvent }>(
-    'SELECT server_seq AS s, body FROM events WHERE hall = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3',
+  // Quiet events (noisy device events, server/admission/noisy.ts) are stepped over, never sent.
+  const r = await db.query<{ s: number; body: HallEvent | null }>(
+    'SELECT server_seq AS s, CASE WHEN quiet THEN NULL ELSE body END AS body FROM events WHERE hall = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3',
     [hall, after, limit + 1],
   );
   const more = r.rows.length > limit;
   const rows = more ? r.rows.slice(0, limit) : r.rows;
-  const events = rows.map((row) => ({ s: Number(row.s), e: row.body }));
-  return { events, last: events.length ? events[events.length - 1]!.s : after, more };
+  const events = rows.filter((row) => row.body !== null).map((row) => ({ s: Number(row.s), e: row.body! }));
+  return { events, last: rows.length ? Number(rows[rows.length - 1]!.s) : after, more };
 }
 
 /** The version vector of a hall: the highest contiguous seq held per origin. */

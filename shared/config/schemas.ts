@@ -44,7 +44,13 @@ export const ServiceSchema = z.object({
       timeLimit: BilingualSchema.optional(),
       fee: BilingualSchema.optional(),
       place: BilingualSchema.optional(),
-      url: z.string().url().optional(),
+      /** A link for the citizen's phone: http(s) only, never javascript: or data:. */
+      url: z
+        .string()
+        .max(500)
+        .url()
+        .refine((u) => /^https?:\/\//i.test(u), 'the guide link is an http(s) address')
+        .optional(),
     })
     .optional(),
 });

@@ -4,6 +4,7 @@
  */
 import type { HybridClock } from '../clock/hlc';
 import { ENVELOPE_VERSION, formatIssues, type HallEvent } from './envelope';
+import { checkAtDoor } from './door';
 import { PAYLOADS, type EventType, type PayloadInput } from './payloads';
 
 export interface AuthorContext {
@@ -24,6 +25,11 @@ export class InvalidEventError extends Error {
 export function authorEvent<T extends EventType>(ctx: AuthorContext, type: T, payload: PayloadInput<T>): HallEvent<T> {
   const parsed = PAYLOADS[type].safeParse(payload);
   if (!parsed.success) throw new InvalidEventError(type, formatIssues(parsed.error, 'payload'));
+  // The door's rules (shared/events/door.ts): a terminal never queues what the server refuses.
+  // (A configuration value is parsed by whoever admits it: the admin's editor, the server.)
+  const data: unknown = parsed.data;
+  const refusal = checkAtDoor(type, data, payload);
+  if (refusal) throw new InvalidEventError(type, refusal.message);
   return {
     v: ENVELOPE_VERSION,
     origin: ctx.origin,
@@ -31,6 +37,6 @@ export function authorEvent<T extends EventType>(ctx: AuthorContext, type: T, pa
     hlc: ctx.clock.tick(),
     hall: ctx.hall,
     type,
-    payload: parsed.data,
+    payload: data,
   } as HallEvent<T>;
 }

@@ -18,7 +18,8 @@ const TICKET_AT_WINDOW: EventType[] = [
 const DEVICES: EventType[] = ['device.fault', 'device.recovered'];
 
 export const AUTHORING: Record<Role, ReadonlySet<EventType>> = {
-  kiosk: new Set<EventType>(['ticket.issued', 'ticket.voided', 'ticket.requeued', ...DEVICES]),
+  // A kiosk never requeues: a returning no-show is called back by number at the window.
+  kiosk: new Set<EventType>(['ticket.issued', 'ticket.voided', ...DEVICES]),
   // Counters also issue on a citizen's behalf (R13) and book on-site appointments.
   counter: new Set<EventType>([
     ...TICKET_AT_WINDOW,

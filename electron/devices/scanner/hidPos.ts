@@ -11,7 +11,7 @@ import type { SupervisedDriver } from '../common/supervisor';
 import { openHidLink } from './hidLink';
 import { HidPosAssembler } from './hidPosFramer';
 import { Listeners } from '../common/support';
-import { codeFromBytes, type ScanEncoding } from './text';
+import { codeFromBytes, undecodable, type ScanEncoding } from './text';
 
 export const HID_POS_USAGE_PAGE = 0x8c;
 
@@ -70,6 +70,7 @@ export class HidPosScanner implements SupervisedDriver {
         const r = codeFromBytes(code.data, this.o.encoding ?? 'auto', code.symbology);
         if ('error' in r) {
           if (r.error === 'too-long') this.errors.emit(new DeviceError('protocol', 'scan-too-long', { zh: '扫码内容过长', en: `scanner ${this.id}: code longer than 4096 characters` }, toHex(code.data, 32)));
+          if (r.error === 'undecodable') this.errors.emit(undecodable(this.id, code.data));
           continue;
         }
         this.scans.emit({ text: r.text, source: 'hid-pos', ...(r.symbology ? { symbology: r.symbology } : {}) });

@@ -15,6 +15,7 @@ import { parseUsbId, serialTarget } from '../common/support';
 export { HidPosScanner, HID_POS_USAGE_PAGE, type HidPosScannerOptions } from './hidPos';
 export { SerialScanner, type SerialScannerOptions } from './serial';
 export { ScanLineFramer } from './serialFramer';
+export { StxEtxFramer } from './stxEtxFramer';
 export { HidPosAssembler, hidPosReports } from './hidPosFramer';
 export { openHidLink, type HidModule, type HidDeviceInfo, type HidFilter } from './hidLink';
 export type ScannerDriver = SerialScanner | HidPosScanner;
@@ -22,11 +23,11 @@ export type ScannerConfig = z.output<typeof ScannerSchema>;
 
 export function createScanner(cfg: ScannerConfig): ScannerDriver {
   if (cfg.type === 'serial') {
-    return new SerialScanner({ id: cfg.id, port: serialTarget(cfg.port), suffix: cfg.suffix, interByteMs: cfg.interByteMs });
+    return new SerialScanner({ id: cfg.id, port: serialTarget(cfg.port), suffix: cfg.suffix, codeId: cfg.codeId, interByteMs: cfg.interByteMs, encoding: cfg.encoding });
   }
   const vendorId = parseUsbId(cfg.vendorId);
   const productId = parseUsbId(cfg.productId);
-  return new HidPosScanner({ id: cfg.id, ...(vendorId !== undefined ? { vendorId } : {}), ...(productId !== undefined ? { productId } : {}) });
+  return new HidPosScanner({ id: cfg.id, encoding: cfg.encoding, ...(vendorId !== undefined ? { vendorId } : {}), ...(productId !== undefined ? { productId } : {}) });
 }
 
 export interface ScannerWiring extends DriverWiring {

@@ -1,29 +1,35 @@
 /**
- * A serial (RS-232 / USB-CDC) barcode scanner: lines of text ending in CR or CRLF, or with no
- * suffix at all (the code ends when the bytes stop for `interByteMs`). An AIM prefix `]Xn`
- * becomes the scan's symbology. Runs under DeviceSupervisor: `open()` gives it its link.
+ * A serial (RS-232 / USB-CDC) barcode scanner: lines of text ending in CR, CRLF or TAB, codes
+ * framed `STX … ETX` (optionally with a Code ID after STX), or no suffix at all (the code ends
+ * when the bytes stop for `interByteMs`). An AIM prefix `]Xn` becomes the scan's symbology.
+ * Runs under DeviceSupervisor: `open()` gives it its link.
  */
 import type { Scan } from '../../../shared/devices/contract';
 import { DeviceError, toHex } from '../common/errors';
 import { SerialInputDriver, type SerialInputOptions } from '../common/serialInput';
 import { ScanLineFramer } from './serialFramer';
+import { StxEtxFramer } from './stxEtxFramer';
 import { Listeners } from '../common/support';
-import { codeFromBytes, type ScanEncoding } from './text';
+import { codeFromBytes, undecodable, type ScanEncoding } from './text';
+
+export type SerialScanSuffix = 'cr' | 'crlf' | 'tab' | 'stx-etx' | 'none';
 
 export interface SerialScannerOptions extends SerialInputOptions {
-  suffix?: 'cr' | 'crlf' | 'none';
+  suffix?: SerialScanSuffix;
+  /** 'stx-etx': a one-byte Code ID follows STX (removed from the text). */
+  codeId?: boolean;
   /** 'none': the gap that ends a code. Default 50 ms. */
   interByteMs?: number;
-  /** 'cr'/'crlf': a partial line older than this without its CR is dropped. Default max(1000, 10 × interByteMs). */
+  /** 'cr'/'crlf'/'tab'/'stx-etx': a partial code older than this without its end is dropped. Default max(1000, 10 × interByteMs). */
   staleMs?: number;
   encoding?: ScanEncoding;
 }
 
 export class SerialScanner extends SerialInputDriver {
-  private readonly framer: ScanLineFramer;
+  private readonly framer: ScanLineFramer | StxEtxFramer;
   private readonly scans = new Listeners<[Scan]>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly suffix: 'cr' | 'crlf' | 'none';
+  private readonly suffix: SerialScanSuffix;
   private readonly interByteMs: number;
   private readonly staleMs: number;
 
@@ -32,10 +38,8 @@ export class SerialScanner extends SerialInputDriver {
     this.suffix = o.suffix ?? 'cr';
     this.interByteMs = o.interByteMs ?? 50;
     this.staleMs = o.staleMs ?? Math.max(1000, this.interByteMs * 10);
-    this.framer = new ScanLineFramer({
-      suffix: this.suffix,
-      onDiscard: (hex, reason) => this.errors.emit(new DeviceError('protocol', 'scan-discarded', { zh: '扫码数据不完整，已丢弃', en: `scanner ${this.id}: ${reason}` }, hex)),
-    });
+    const onDiscard = (hex: string, reason: string) => this.errors.emit(new DeviceError('protocol', 'scan-discarded', { zh: '扫码数据不完整，已丢弃', en: `scanner ${this.id}: ${reason}` }, hex));
+    this.framer = this.suffix === 'stx-etx' ? new StxEtxFramer({ codeId: o.codeId ?? false, onDiscard }) : new ScanLineFramer({ suffix: this.suffix, onDiscard });
   }
 
   onScan(l: (scan: Scan) => void): () => void {
@@ -50,7 +54,7 @@ export class SerialScanner extends SerialInputDriver {
   }
 
   protected receive(chunk: Uint8Array): void {
-    for (const code of this.framer.push(chunk)) this.emit(code);
+    for (const code of this.framer.push(chunk)) this.emit(code instanceof Uint8Array ? code : code.data);
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.framer.waiting) {
@@ -68,6 +72,7 @@ export class SerialScanner extends SerialInputDriver {
       if (r.error === 'too-long') {
         this.errors.emit(new DeviceError('protocol', 'scan-too-long', { zh: '扫码内容过长', en: `scanner ${this.id}: code longer than 4096 characters` }, toHex(bytes, 32)));
       }
+      if (r.error === 'undecodable') this.errors.emit(undecodable(this.id, bytes));
       return;
     }
     this.scans.emit({ text: r.text, source: 'serial', ...(r.symbology ? { symbology: r.symbology } : {}) });

@@ -2,7 +2,9 @@
  * Serial scanner lines. With a suffix ('cr' or 'crlf') a code ends at CR; an LF straight after
  * the CR (CRLF, even in the next chunk) is dropped, and empty lines are ignored, so 'cr' and
  * 'crlf' scanners parse the same and a scanner set to the other suffix still works. An LF not
- * after a CR is part of the code (multi-line QR content).
+ * after a CR is part of the code (multi-line QR content). With 'tab' (the scan terminator
+ * 09 that scanner and terminal settings offer beside 0D and none) a code ends at TAB instead.
+ * STX/ETX framing is stxEtxFramer.ts.
  * With suffix 'none' the framer only collects; the driver calls `flush()` after the
  * inter-byte gap, and that ends the code. `flush()` in suffix mode instead drops a partial
  * line that never got its CR (reported), so it cannot prefix the next scan.
@@ -11,8 +13,8 @@ import { ByteBuffer, type Framer, type FramerReport } from '../common/framer';
 import { toHex } from '../common/errors';
 
 export interface ScanLineFramerOptions extends FramerReport {
-  suffix: 'cr' | 'crlf' | 'none';
-  /** Longer partial codes are dropped (reported) up to the next CR. */
+  suffix: 'cr' | 'crlf' | 'tab' | 'none';
+  /** Longer partial codes are dropped (reported) up to the next CR (TAB). */
   maxBytes?: number;
 }
 
@@ -38,13 +40,14 @@ export class ScanLineFramer implements Framer<Uint8Array> {
       this.append(chunk);
       return out;
     }
+    const end = this.o.suffix === 'tab' ? 0x09 : 0x0d;
     let i = 0;
     if (this.afterCr && chunk.length > 0) {
       if (chunk[0] === 0x0a) i = 1;
       this.afterCr = false;
     }
     while (i < chunk.length) {
-      const cr = chunk.indexOf(0x0d, i);
+      const cr = chunk.indexOf(end, i);
       if (cr < 0) {
         this.append(chunk.subarray(i));
         break;
@@ -53,6 +56,7 @@ export class ScanLineFramer implements Framer<Uint8Array> {
       if (this.skipping) this.skipping = false;
       else if (this.buf.length > 0) out.push(this.buf.consume(this.buf.length));
       i = cr + 1;
+      if (end !== 0x0d) continue;
       if (i < chunk.length) {
         if (chunk[i] === 0x0a) i += 1;
       } else {
@@ -72,7 +76,7 @@ export class ScanLineFramer implements Framer<Uint8Array> {
     if (this.buf.length === 0) return undefined;
     const bytes = this.buf.consume(this.buf.length);
     if (this.o.suffix === 'none') return bytes;
-    this.o.onDiscard?.(toHex(bytes), 'no CR after the code (incomplete scan)');
+    this.o.onDiscard?.(toHex(bytes), `no ${this.o.suffix === 'tab' ? 'TAB' : 'CR'} after the code (incomplete scan)`);
     return undefined;
   }
 

@@ -1,7 +1,8 @@
 /**
  * A serial barcode scanner on the peer end of a pty pair: it "types" codes the way real
- * scanners do — with a CR / CRLF suffix or none, an optional AIM prefix, UTF-8 or GBK, and
- * written in pieces (a USB-serial adapter delivers codes cut anywhere).
+ * scanners do — with a CR / CRLF / TAB suffix or none, or framed STX … ETX (EOT) with an
+ * optional Code ID, an optional AIM prefix, UTF-8 or GBK, and written in pieces (a
+ * USB-serial adapter delivers codes cut anywhere). See tests/fixtures/devices/scanner/.
  */
 import iconv from 'iconv-lite';
 import type { ByteLink } from '../common/link';
@@ -43,7 +44,12 @@ export class PeerPort {
 }
 
 export interface SimScanOptions {
-  suffix?: 'cr' | 'crlf' | 'none';
+  /** How the scanner ends a code: CR, CRLF, TAB, nothing, or STX … ETX around it. */
+  suffix?: 'cr' | 'crlf' | 'tab' | 'stx-etx' | 'none';
+  /** 'stx-etx': the Code ID character sent right after STX (Honeywell "Code ID" prefix). */
+  codeId?: string;
+  /** 'stx-etx': end with EOT (04) instead of ETX (03), as some scanners do. */
+  eot?: boolean;
   /** AIM identifier to send first, e.g. ']Q1'. */
   aim?: string;
   encoding?: 'utf-8' | 'gbk';
@@ -61,8 +67,9 @@ export class ScannerSim extends PeerPort {
   /** The exact bytes a scan puts on the wire. */
   static bytes(text: string, o: SimScanOptions = {}): Uint8Array {
     const body = o.encoding === 'gbk' ? new Uint8Array(iconv.encode(text, 'gbk')) : new TextEncoder().encode(text);
-    const aim = new TextEncoder().encode(o.aim ?? '');
-    const suffix = o.suffix === 'none' ? [] : o.suffix === 'crlf' ? [0x0d, 0x0a] : [0x0d];
+    const framed = o.suffix === 'stx-etx';
+    const aim = new TextEncoder().encode(`${framed ? '\x02' + (o.codeId ?? '') : ''}${o.aim ?? ''}`);
+    const suffix = o.suffix === 'none' ? [] : o.suffix === 'crlf' ? [0x0d, 0x0a] : o.suffix === 'tab' ? [0x09] : framed ? [o.eot ? 0x04 : 0x03] : [0x0d];
     const out = new Uint8Array(aim.length + body.length + suffix.length);
     out.set(aim, 0);
     out.set(body, aim.length);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CONFIG_KINDS, IdSchema } from '../../../shared/config/schemas';
 import { BilingualSchema } from '../../../shared/config/text';
-import { formatIssues } from '../../../shared/events/envelope';
+import { admitConfigValue } from '../../../shared/events/door';
 import { parse, principal, type ServerContext } from '../context';
 import { refuse } from '../errors';
 
@@ -15,14 +15,12 @@ export function configRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.put('/api/admin/config', async (req) => {
     const who = await principal(ctx, req, ['admin']);
     const change = parse(ConfigChangeSchema, req.body);
-    if (change.value !== null) {
-      // Refuse at the door: a bad value would be ignored by every fold anyway.
-      const r = CONFIG_KINDS[change.kind].safeParse(change.value);
-      if (!r.success) refuse(400, 'bad-config', `${change.kind}/${change.id}: ${formatIssues(r.error, 'value')}`, '配置内容不正确');
-      const v = r.data as { id?: string };
-      if (v.id !== undefined && v.id !== change.id) refuse(400, 'bad-config', `${change.kind}/${change.id}: value.id is ${v.id}`, '配置编号不一致');
-    }
-    const [stored] = await ctx.author.write(who.hall, [{ type: 'config.changed', payload: change }]);
+    // Refuse at the door (a bad value would be ignored by every fold anyway); stored as parsed:
+    // unknown keys dropped, depth bounded, text clean (shared/events/door.ts).
+    const admitted = admitConfigValue(change.kind, change.id, change.value);
+    if (!admitted.ok) refuse(400, admitted.refusal.code, admitted.refusal.message, admitted.refusal.messageZh);
+    const value = (admitted as { ok: true; value: unknown }).value;
+    const [stored] = await ctx.author.write(who.hall, [{ type: 'config.changed', payload: { ...change, value } }]);
     return { serverSeq: stored!.s, event: stored!.e };
   });
 

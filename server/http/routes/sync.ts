@@ -14,7 +14,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
       refuse(413, 'too-many-events', `a push carries at most ${MAX_PUSH_EVENTS} events; this one has ${body.events.length}`, `每次最多提交 ${MAX_PUSH_EVENTS} 条事件`);
     }
     const { events } = parse(PushRequestSchema, req.body);
-    const r = await ingest(ctx.db, who, events, ctx.now());
+    const r = await ingest(ctx.db, who, events, ctx.now(), ctx.cache);
     return { accepted: r.accepted, duplicates: r.duplicates, held: r.held, serverSeq: r.serverSeq, now: ctx.now() };
   });
 

@@ -1,0 +1,98 @@
+/**
+ * Serial scanners set to frame each code as `STX … ETX` (02 … 03; some send EOT 04 as the end),
+ * the header and trailer POS drivers strip before handing the data on. A Honeywell scanner may
+ * put its one-byte Code ID right after STX (`codeId: true`): it is removed from the text.
+ * Bytes outside a frame (a CR some scanners add after ETX, line noise) are dropped and
+ * reported; a new STX before the end drops the unfinished frame (reported), so a cut-off scan
+ * never glues onto the next one. `flush()` (the stale timer) drops an unfinished frame.
+ */
+import { ByteBuffer, type Framer, type FramerReport } from '../common/framer';
+import { toHex } from '../common/errors';
+
+export const STX = 0x02;
+export const ETX = 0x03;
+export const EOT = 0x04;
+
+export interface StxEtxFramerOptions extends FramerReport {
+  /** A one-byte Code ID follows STX (Honeywell "Code ID" prefix). */
+  codeId?: boolean;
+  maxBytes?: number;
+}
+
+export interface StxEtxCode {
+  data: Uint8Array;
+  /** The Code ID character, when the scanner sends one. */
+  codeId?: string;
+}
+
+export class StxEtxFramer implements Framer<StxEtxCode> {
+  private readonly buf = new ByteBuffer();
+  private open = false;
+  private readonly maxBytes: number;
+
+  constructor(private readonly o: StxEtxFramerOptions = {}) {
+    this.maxBytes = o.maxBytes ?? 16 * 1024;
+  }
+
+  /** Part of a frame is waiting for its end. */
+  get waiting(): boolean {
+    return this.open;
+  }
+
+  push(chunk: Uint8Array): StxEtxCode[] {
+    const out: StxEtxCode[] = [];
+    let outside: number[] = [];
+    const flushOutside = () => {
+      if (outside.length) this.o.onDiscard?.(toHex(outside, 32), 'bytes outside an STX … ETX frame');
+      outside = [];
+    };
+    for (const b of chunk) {
+      if (b === STX) {
+        flushOutside();
+        if (this.open) this.o.onDiscard?.(toHex(this.buf.consume(this.buf.length), 32), 'a new STX before the end of the frame (incomplete scan)');
+        this.open = true;
+        continue;
+      }
+      if (!this.open) {
+        outside.push(b);
+        continue;
+      }
+      if (b === ETX || b === EOT) {
+        this.open = false;
+        const frame = this.buf.consume(this.buf.length);
+        const code = this.code(frame);
+        if (code) out.push(code);
+        continue;
+      }
+      if (this.buf.length >= this.maxBytes) {
+        this.o.onDiscard?.(toHex(this.buf.consume(this.buf.length), 32), `code longer than ${this.maxBytes} bytes`);
+        this.open = false;
+        continue;
+      }
+      this.buf.append(Uint8Array.of(b));
+    }
+    flushOutside();
+    return out;
+  }
+
+  /** The stale timer: an unfinished frame is dropped (reported). */
+  flush(): undefined {
+    if (this.open) this.o.onDiscard?.(toHex(this.buf.consume(this.buf.length), 32), 'no ETX after the code (incomplete scan)');
+    this.open = false;
+    return undefined;
+  }
+
+  reset(): void {
+    this.buf.clear();
+    this.open = false;
+  }
+
+  private code(frame: Uint8Array): StxEtxCode | undefined {
+    if (!this.o.codeId) return frame.length ? { data: frame } : undefined;
+    if (frame.length < 2) {
+      this.o.onDiscard?.(toHex(frame), 'an STX … ETX frame without data after its Code ID');
+      return undefined;
+    }
+    return { data: frame.subarray(1), codeId: String.fromCharCode(frame[0]!) };
+  }
+}
