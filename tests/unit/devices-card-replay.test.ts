@@ -6,44 +6,23 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { superviseCardReader } from '../../electron/devices/cardReader';
-import type { DeviceError } from '../../electron/devices/common/errors';
-import type { FullCardData } from '../../electron/devices/cardReader/parse';
-import { wltImageSize } from '../../electron/devices/cardReader/parse';
 import { CardReaderSchema } from '../../electron/devices/config';
-import { DeviceEventSchema, type DeviceEvent, type DeviceHealth } from '../../shared/devices/contract';
-import type { CardRead } from '../../shared/identity';
-import { COMMANDS, TRACE_BAUD, loadCardTraces, playerLink, type CardTrace, type TracePlayer } from '../fixtures/devices/cardReader/replay';
+import { DeviceEventSchema } from '../../shared/devices/contract';
+import { expectUserSees, newSeen, until, type Seen } from '../fixtures/devices/cardReader/expect';
+import { COMMANDS, loadCardTraces, playerLink, type CardTrace } from '../fixtures/devices/cardReader/replay';
 
 const KEY = 'hall-secret-key-0123456789abcdef';
 const NOW = new Date('2025-06-15T04:00:00Z');
 const TRACES = loadCardTraces();
-
-interface Seen {
-  events: DeviceEvent[];
-  identities: Array<{ full: FullCardData; card: CardRead }>;
-  health: DeviceHealth[];
-  cardErrors: DeviceError[];
-  logs: string[];
-  players: TracePlayer[];
-  bauds: number[];
-}
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
 
-async function until(what: string, cond: () => boolean, ms = 4000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** The trace's reader behind the terminal's wiring; the config names the family only. */
+/** The trace's reader behind the terminal's wiring; devices.json names no family (the default). */
 function play(trace: CardTrace): Seen {
-  const s: Seen = { events: [], identities: [], health: [], cardErrors: [], logs: [], players: [], bauds: [] };
+  const s = newSeen();
   const cfg = CardReaderSchema.parse({
     id: 'reader',
     port: { path: '/dev/ttyUSB-trace' },
@@ -75,11 +54,8 @@ function play(trace: CardTrace): Seen {
   return s;
 }
 
-const last = (s: Seen) => s.players.at(-1)!;
-const state = (s: Seen) => s.health.at(-1)?.state;
-
 describe('card reader: every published trace through the real driver (fake link)', () => {
-  it('the fixtures hold a trace for every reply the SAM protocol defines', () => {
+  it('the fixtures hold a trace for every reply the SAM protocol defines, each with its sources', () => {
     const commands = new Set(TRACES.flatMap((t) => t.exchanges.map((e) => e.command.split(' ').slice(7, 9).join(' '))));
     for (const c of ['10 ff', '11 ff', '12 ff', '20 01', '20 02', '30 01', '30 10', '30 03']) expect(commands).toContain(c);
     expect(TRACES.length).toBeGreaterThanOrEqual(20);
@@ -88,63 +64,46 @@ describe('card reader: every published trace through the real driver (fake link)
 
   for (const trace of TRACES) {
     it(`${trace.name}: ${trace.title}`, async () => {
-      const s = play(trace);
-      const x = trace.expect;
-      if (x.kind === 'card') {
-        await until('a card read', () => s.identities.length === 1, 8000);
-        const { full, card } = s.identities[0]!;
-        // The counter's identity check gets every field the card holds ...
-        expect({ ...full }).toMatchObject(x.full!);
-        if (x.nation) expect(full.nation?.zh).toBe(x.nation);
-        if (x.fingerprintBytes !== undefined) expect(full.fingerprint?.length).toBe(x.fingerprintBytes);
-        if (!('newAddress' in x.full!)) expect(full.newAddress).toBeUndefined();
-        // ... the photo checked: 1024 bytes of WLT declaring the standard's 102 x 126 image.
-        expect(full.photoWlt.length).toBe(1024);
-        expect(wltImageSize(full.photoWlt)).toEqual({ width: 102, height: 126 });
-        // The screens get the masked record only.
-        const shown = s.events.filter((e) => e.type === 'card');
-        expect(shown).toEqual([{ type: 'card', card }]);
-        expect(card.cardType).toBe(x.full!.cardType);
-        expect(JSON.stringify(shown)).not.toContain(String(x.full!.idNumber));
-        expect(JSON.stringify(shown)).not.toContain(String(x.full!.name));
-        expect(s.cardErrors.map((e) => e.code)).toEqual(x.cardErrors ?? []);
-        expect(s.health.filter((h) => h.state === 'fault')).toEqual([]);
-        if (x.discarded) expect(s.logs.join('\n')).toContain(`bytes discarded (${x.discarded})`);
-        if (x.baudRate) {
-          expect(s.bauds[0]).toBe(115200); // the default family's speed first ...
-          expect(s.bauds.at(-1)).toBe(x.baudRate); // ... then the one the reader answers at
-          expect(s.logs.join('\n')).toContain(`the reader answers at ${x.baudRate} baud`);
-        }
-      } else if (x.kind === 'nothing') {
-        await until('polls', () => (last(s)?.heard(COMMANDS.findCard) ?? 0) >= 3);
-        expect(s.identities).toEqual([]);
-        expect(s.events.filter((e) => e.type === 'card')).toEqual([]);
-        expect(s.cardErrors).toEqual([]);
-        expect(state(s)).toBe('ok');
-      } else if (x.kind === 'card-error') {
-        await until('a card error', () => s.cardErrors.length > 0);
-        expect(s.cardErrors[0]!.code).toBe(x.code);
-        if (x.zh) expect(s.cardErrors[0]!.text.zh).toContain(x.zh);
-        expect(s.identities).toEqual([]);
-        expect(s.events.filter((e) => e.type === 'card')).toEqual([]);
-        expect(s.health.filter((h) => h.state === 'fault')).toEqual([]);
-      } else {
-        await until('a fault', () => state(s) === 'fault', 8000);
-        expect(s.health.at(-1)).toMatchObject({ id: 'reader', kind: 'card-reader', state: 'fault', code: x.code });
-        if (x.zh) expect(s.health.at(-1)!.message.zh).toContain(x.zh);
-        expect(s.identities).toEqual([]);
-      }
-      // Damaged or not, nothing personal is said in a log line or a health row (R21).
-      const said = [...s.logs, ...s.health.map((h) => JSON.stringify(h)), ...s.cardErrors.map((e) => `${e.message} ${e.text.zh} ${e.raw}`)].join('\n');
-      for (const v of [x.full?.idNumber, x.full?.name, x.full?.address]) if (typeof v === 'string') expect(said).not.toContain(v);
-      expect(TRACE_BAUD[trace.family]).toBeGreaterThan(0);
+      await expectUserSees(trace, play(trace));
     });
   }
 
   it('a read answer (30 01) is asked for once per card, however long it stays', async () => {
     const s = play(TRACES.find((t) => t.name === 'resident-read')!);
     await until('a card read', () => s.identities.length === 1);
-    await until('more polls', () => last(s).heard(COMMANDS.findCard) >= 4);
-    expect(last(s).heard(COMMANDS.readText)).toBe(1);
+    await until('more polls', () => s.players.at(-1)!.heard(COMMANDS.findCard) >= 4);
+    expect(s.players.at(-1)!.heard(COMMANDS.readText)).toBe(1);
+  });
+
+  it('autoBaud off: a 9600 reader configured as sam-v is never found; configured as sam-v-9600 it is read at once', async () => {
+    const trace = TRACES.find((t) => t.name === 'family-9600')!;
+    const run = (family: 'sam-v' | 'sam-v-9600') => {
+      const s = newSeen();
+      const cfg = CardReaderSchema.parse({ id: 'reader', family, autoBaud: false, port: { path: '/dev/ttyUSB-trace' }, pollMs: 200 });
+      const { supervisor } = superviseCardReader(cfg, {
+        hallKey: KEY,
+        toScreens: (e) => s.events.push(e),
+        onIdentity: (full, card) => s.identities.push({ full, card }),
+        onHealth: (h) => s.health.push(h),
+        baseMs: 20,
+        capMs: 40,
+        timeouts: { samMs: 60, resetMs: 60, findMs: 60, readMs: 250 },
+        now: () => NOW,
+        open: async (baudRate) => {
+          s.bauds.push(baudRate);
+          return playerLink(trace, baudRate).link;
+        },
+      });
+      supervisor.start();
+      stops.push(() => supervisor.stop());
+      return s;
+    };
+    const wrong = run('sam-v');
+    const right = run('sam-v-9600');
+    await until('the 9600 family read', () => right.identities.length === 1);
+    expect(right.bauds).toEqual([9600]);
+    await until('several attempts', () => wrong.bauds.length >= 3);
+    expect(new Set(wrong.bauds)).toEqual(new Set([115200]));
+    expect(wrong.health.at(-1)).toMatchObject({ state: 'missing', code: 'timeout' });
   });
 });
