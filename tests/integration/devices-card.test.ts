@@ -5,18 +5,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { toHex, type DeviceError } from '../../electron/devices/common/errors';
 import { superviseCardReader } from '../../electron/devices/cardReader';
-import type { FullCardData } from '../../electron/devices/cardReader/parse';
-import { CardReaderSchema } from '../../electron/devices/config';
-import { CardReaderSim, SAMPLE_CARDS, type SimCard } from '../../electron/devices/sim/cardReaderSim';
+import { wltImageSize, type FullCardData } from '../../electron/devices/cardReader/parse';
+import { CardReaderSchema, parseDevicesConfig } from '../../electron/devices/config';
+import { DeviceManager } from '../../electron/devices/manager';
+import { CardReaderSim, SAMPLE_CARDS, fakePhoto, type SimCard } from '../../electron/devices/sim/cardReaderSim';
 import { openPtyPair, type PtyPair } from '../../electron/devices/sim/ptyPair';
 import { DeviceEventSchema, type DeviceEvent, type DeviceHealth } from '../../shared/devices/contract';
 import { idHash, type CardRead } from '../../shared/identity';
 import { until } from '../support/until';
 
 const KEY = 'hall-secret-key-0123456789abcdef';
+const realWriteFileSync = fs.writeFileSync.bind(fs);
+const realAppendFileSync = fs.appendFileSync.bind(fs);
+const realWriteFile = fs.promises.writeFile.bind(fs.promises);
+const realAppendFile = fs.promises.appendFile.bind(fs.promises);
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
@@ -141,6 +148,78 @@ describe('ID card reader over socat pty pairs, under a DeviceSupervisor', () => 
     for (const c of [SAMPLE_CARDS.resident, SAMPLE_CARDS.residentLongTerm, SAMPLE_CARDS.hmt]) {
       for (const s of secrets(c)) expect(said).not.toContain(s);
     }
+  });
+});
+
+describe('the card photo downstream (R21)', () => {
+  it('R21: the photo is checked and handed to the identity check only: no screen event, health row, log line or file write carries it', { timeout: 20_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-card-photo-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const pair = await openPtyPair(dir);
+    cleanups.push(() => pair.kill());
+    const sim = await CardReaderSim.open(pair.peer, { split: true });
+    cleanups.push(() => sim.close());
+    const photo = fakePhoto(0x5eed);
+    const signature = Buffer.from(photo.subarray(16, 48));
+
+    // Every file write of the process while the card is read (the SDKs in the sources write
+    // the photo to zp.wlt / XP.WLT; nothing of ours may).
+    const writes: Buffer[] = [];
+    const keep = (data: unknown) => {
+      if (typeof data === 'string' || ArrayBuffer.isView(data)) writes.push(Buffer.from(data as string));
+    };
+    const spies = [
+      vi.spyOn(fs, 'writeFileSync').mockImplementation(function (this: unknown, ...a: Parameters<typeof fs.writeFileSync>) {
+        keep(a[1]);
+        return realWriteFileSync(...a);
+      }),
+      vi.spyOn(fs, 'appendFileSync').mockImplementation(function (this: unknown, ...a: Parameters<typeof fs.appendFileSync>) {
+        keep(a[1]);
+        return realAppendFileSync(...a);
+      }),
+      vi.spyOn(fs.promises, 'writeFile').mockImplementation(async (...a: Parameters<typeof fs.promises.writeFile>) => {
+        keep(a[1]);
+        return realWriteFile(...a);
+      }),
+      vi.spyOn(fs.promises, 'appendFile').mockImplementation(async (...a: Parameters<typeof fs.promises.appendFile>) => {
+        keep(a[1]);
+        return realAppendFile(...a);
+      }),
+    ];
+    syncBuiltinESMExports();
+    cleanups.push(() => {
+      for (const sp of spies) sp.mockRestore();
+      syncBuiltinESMExports();
+    });
+
+    const identities: FullCardData[] = [];
+    const said: string[] = [];
+    const manager = new DeviceManager({
+      config: parseDevicesConfig({ cardReader: { id: 'reader-1', port: { path: pair.device }, pollMs: 200 } }),
+      hallKey: KEY,
+      onIdentity: (full) => identities.push(full),
+      log: (level, m) => said.push(`${level} ${m}`),
+      baseMs: 100,
+      capMs: 400,
+    });
+    const events: unknown[] = [];
+    manager.subscribe((e) => events.push(DeviceEventSchema.parse(e)));
+    manager.start();
+    cleanups.push(() => manager.stop());
+    sim.placeCard({ ...SAMPLE_CARDS.resident, photo });
+    await until('a card event', () => events.some((e) => (e as DeviceEvent).type === 'card'), 8000);
+    await until('the identity check', () => identities.length === 1);
+
+    // The identity check has it, checked (WLT of the standard's 102 x 126) ...
+    expect(Buffer.from(identities[0]!.photoWlt).equals(Buffer.from(photo))).toBe(true);
+    expect(wltImageSize(identities[0]!.photoWlt)).toEqual({ width: 102, height: 126 });
+    // ... and a slip (logging the record, sending it as JSON) shows nothing of it.
+    expect(JSON.stringify(identities[0])).toBe('"[FullCardData withheld (R21)]"');
+    // Nothing else does, in any encoding.
+    const forms = [signature.toString('hex'), toHex(signature, 100), signature.toString('base64'), Array.from(signature).join(',')];
+    const out = [JSON.stringify(events), JSON.stringify(await manager.health()), ...said].join('\n');
+    for (const f of forms) expect(out).not.toContain(f);
+    for (const w of writes) expect(w.includes(signature)).toBe(false);
   });
 });
 
