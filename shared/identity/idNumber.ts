@@ -20,6 +20,24 @@
  *   reader's birth-date field instead (see toCardRead in card.ts), and
  *   `birthDate` is absent from the validation result.
  *
+ * - 15 digits — a first-generation resident ID number (第一代居民身份证).
+ *   DECISION: refused, with its own code 'first-generation' and a message that
+ *   asks for the 18-digit number. Why:
+ *   - First-generation cards have not been valid since 2013-01-01 (the 2011
+ *     amendment of the Resident Identity Card Law: cards issued under the old
+ *     regulations "自2013年1月1日起停止使用"), so they cannot back a real-name
+ *     ticket or the identity check (R12, R19).
+ *   - A card reader never yields one: the second-generation chip stores 18
+ *     characters. Only a clerk typing from an old card or an old record can.
+ *   - Converting it (insert '19', append a check digit) gives a number that is
+ *     often, not always, the holder's present one (the address code changes when
+ *     a person re-registers elsewhere), so the keyed hash (idHash) of a converted
+ *     number could fail to match the person's own appointment, or match someone
+ *     else's. Asking for the 18-digit number costs the clerk one question; a wrong
+ *     identity costs far more.
+ *   Until this decision a 15-digit number was refused as "must be 3 letters and
+ *   12 digits", which told the clerk nothing useful.
+ *
  * Not validated: the address / region code (beyond recognising the HMT permit
  * prefixes and the foreigner '9'), nor the sequence code.
  */
@@ -37,7 +55,7 @@ export interface BilingualMessage {
   readonly en: string;
 }
 
-export type IdNumberErrorCode = 'empty' | 'length' | 'characters' | 'birth-date' | 'check-digit';
+export type IdNumberErrorCode = 'empty' | 'length' | 'characters' | 'birth-date' | 'check-digit' | 'first-generation';
 
 export type IdNumberValid = {
   ok: true;
@@ -80,6 +98,10 @@ export const ID_NUMBER_MESSAGES = {
     zh: '证件号码中的出生日期无效',
     en: 'The birth date contained in the ID number is not valid',
   },
+  firstGeneration: {
+    zh: '15位第一代居民身份证号码已于2013年1月1日停止使用，请提供第二代居民身份证上的18位号码',
+    en: 'A 15-digit first-generation resident ID number has not been valid since 1 January 2013; please give the 18-digit number on the second-generation card',
+  },
   checkDigit: {
     zh: '证件号码校验位不正确，请核对后重新输入',
     en: "The ID number's check digit is wrong; please check the number and enter it again",
@@ -92,6 +114,8 @@ const CHECK_CHARS = '10X98765432'; // index = sum mod 11 → (12 - index) mod 11
 const RE_FIRST17 = /^\d{17}$/;
 const RE_18 = /^\d{17}[\dX]$/;
 const RE_15 = /^[A-Z]{3}\d{12}$/;
+/** A first-generation resident ID number: 6-digit address, YYMMDD, 3-digit sequence. */
+const RE_FIRST_GENERATION = /^\d{15}$/;
 const HMT_PREFIXES = ['810000', '820000', '830000'] as const;
 
 /**
@@ -149,7 +173,8 @@ function kindOf18(n: string): IdNumberKind {
  * Validates an ID number (R19).
  *
  * Checks, in this order, reporting the first failure: empty → length (18, or
- * 15 for the old foreigner card) → characters → birth date (18-character
+ * 15 for the old foreigner card) → first-generation (15 digits: refused, see
+ * the DECISION above) → characters → birth date (18-character
  * numbers only: a real calendar day, year ≥ 1900, not after today) → check
  * digit (18-character numbers only).
  *
@@ -163,6 +188,7 @@ export function validateIdNumber(raw: string, now: Date = new Date()): IdNumberV
   if (n === '') return fail('empty', ID_NUMBER_MESSAGES.empty);
 
   if (n.length === 15) {
+    if (RE_FIRST_GENERATION.test(n)) return fail('first-generation', ID_NUMBER_MESSAGES.firstGeneration);
     if (!RE_15.test(n)) return fail('characters', ID_NUMBER_MESSAGES.characters15);
     return { ok: true, number: n, kind: 'foreigner-old' };
   }
