@@ -264,4 +264,26 @@ describe('the built main process, with a faked electron', () => {
     await until(() => existsSync(join(dir, 'logs', 'hallq.log')) && readFileSync(join(dir, 'logs', 'hallq.log'), 'utf8').includes('configuration refused'));
     expect(readFileSync(join(dir, 'logs', 'hallq.log'), 'utf8')).toContain('terminalId');
   }, 60_000);
+
+  it('a terminal whose terminal.json still has an http update feed keeps serving its role; the feed is refused in the log and nothing is fetched', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hallq-main-'));
+    const fake = fakeElectron(dir);
+    const configFile = join(dir, 'terminal.json');
+    const file = {
+      terminalId: 'kiosk-1',
+      role: 'kiosk',
+      servers: ['http://hub.hall.local:8080'],
+      adminPasswordHash: `pbkdf2-sha256$1000$${'ab'.repeat(16)}$${'cd'.repeat(32)}`,
+      update: { enabled: true, url: 'http://hub.hall.local:8080/updates/' },
+    };
+    (await import('node:fs')).writeFileSync(configFile, JSON.stringify(file));
+    loadMain(fake, configFile);
+    await until(() => live(fake).length === 1);
+    expect(live(fake)[0]!.webContents.url).toMatch(/^app:\/\/hallq\/kiosk\/index.html/);
+    const logFile = join(dir, 'logs', 'hallq.log');
+    await until(() => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('configuration: part refused'));
+    const log = readFileSync(logFile, 'utf8');
+    expect(log).toContain('update.url is not an https:// address: refused, updates are off');
+    expect(log).not.toContain('updater: checking');
+  }, 60_000);
 });
