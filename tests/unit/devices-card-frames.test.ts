@@ -31,6 +31,9 @@ const READ_ANSWER = buildReadAnswer(SAMPLE_CARDS.resident);
 const FP_ANSWER = buildReadAnswer(SAMPLE_CARDS.resident, { fingerprint: true });
 const VALID_FRAMES: Array<[string, Uint8Array]> = [
   ['find card found (9F)', encodeResponse(SW.cardFound)],
+  // As real readers send them (tests/fixtures/devices/cardReader/README.md, S1-S4).
+  ['find card found (9F + 4 bytes), published', fromHex('aa aa aa 96 69 00 08 00 00 9f 00 00 00 00 97')],
+  ['select OK (90 + 8 bytes), published', fromHex('aa aa aa 96 69 00 0c 00 00 90 00 00 00 00 00 00 00 00 9c')],
   ['no card (80)', encodeResponse(SW.noCard)],
   ['SAM id (16 bytes)', encodeResponse(SW.ok, Uint8Array.from({ length: 16 }, (_, i) => i * 7))],
   ['read answer (1295 bytes)', READ_ANSWER],
