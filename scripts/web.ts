@@ -4,7 +4,8 @@
  * pseudo-terminals (when socat is installed), and prints every terminal's address.
  *
  *   HALLQ_PORT (8080), HALLQ_HOST (127.0.0.1), HALLQ_DATA_DIR (default: in memory),
- *   HALLQ_DEMO_HISTORY_DAYS (35: weeks of past tickets for the reports; 0 for none)
+ *   HALLQ_DEMO_HISTORY_DAYS (35: weeks of past tickets for the reports; 0 for none),
+ *   HALLQ_LOG_LEVEL (info: the server's JSON log on stdout, secrets redacted)
  */
 import { execFileSync } from 'node:child_process';
 import { build } from 'vite';
@@ -29,6 +30,8 @@ async function main() {
     host: process.env.HALLQ_HOST ?? '127.0.0.1',
     ...(process.env.HALLQ_DATA_DIR ? { dataDir: process.env.HALLQ_DATA_DIR } : {}),
     devices,
+    // The server's JSON log (secrets redacted: server/security/logging.ts) on stdout.
+    logger: { level: process.env.HALLQ_LOG_LEVEL ?? 'info' },
     // Busy enough that the windows have queues at the morning and afternoon peaks.
     history: { days: Number(process.env.HALLQ_DEMO_HISTORY_DAYS ?? 35), perDay: 150 },
   });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { openPostgres } from './db/postgres';
 import { openPglite } from './db/pglite';
 import { buildServer } from './http/app';
+import { showGeneratedAdminToken } from './security/adminToken';
 import { ensureAdmin, newToken } from './store/terminals';
 
 const EnvSchema = z.object({
@@ -21,6 +22,12 @@ const EnvSchema = z.object({
   /** Serve the built screens (npm run build:web) from this directory. */
   HALLQ_SCREENS_DIR: z.string().optional(),
   HALLQ_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug']).default('info'),
+  /** Old terminals' live sockets with `?token=` in the URL: 'allow' (flagged; this release) or 'refuse'. */
+  HALLQ_LIVE_TOKEN_IN_URL: z.enum(['allow', 'refuse']).default('allow'),
+  /** The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses/CIDRs); default loopback. */
+  HALLQ_TRUST_PROXY: z.string().default('loopback'),
+  /** Where a generated admin token is written (0600) when stderr is not a terminal. */
+  HALLQ_ADMIN_TOKEN_FILE: z.string().optional(),
   // A hub's central server, and the token of a terminal of role 'hub' enrolled there for HALLQ_HALL.
   HALLQ_UPSTREAM_URL: z
     .string()
@@ -57,12 +64,21 @@ export async function main(): Promise<void> {
     isHub: env.HALLQ_ROLE === 'hub',
     ...(env.HALLQ_UPSTREAM_URL && env.HALLQ_UPSTREAM_TOKEN ? { upstream: { url: env.HALLQ_UPSTREAM_URL, token: env.HALLQ_UPSTREAM_TOKEN, hall: env.HALLQ_HALL } } : {}),
     logger: { level: env.HALLQ_LOG_LEVEL },
+    liveTokenInUrl: env.HALLQ_LIVE_TOKEN_IN_URL,
+    trustProxy: env.HALLQ_TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean),
     ...(env.HALLQ_SCREENS_DIR ? { screensDir: resolve(env.HALLQ_SCREENS_DIR) } : {}),
   });
   const adminToken = env.HALLQ_ADMIN_TOKEN ?? newToken();
   await ensureAdmin(db, env.HALLQ_HALL, adminToken, Date.now());
   if (env.HALLQ_ROLE === 'hub' && !server.upstream) server.app.log.warn({ hall: env.HALLQ_HALL }, 'hub without HALLQ_UPSTREAM_URL: this hall is not replicated to a central server');
-  if (!env.HALLQ_ADMIN_TOKEN) server.app.log.warn({ hall: env.HALLQ_HALL, adminToken }, 'no HALLQ_ADMIN_TOKEN set: generated an admin token for this run');
+  if (!env.HALLQ_ADMIN_TOKEN) {
+    // Shown once to the operator (the terminal, or a 0600 file), never in the JSON log.
+    const shown = showGeneratedAdminToken(adminToken, {
+      hall: env.HALLQ_HALL,
+      file: env.HALLQ_ADMIN_TOKEN_FILE ?? resolve(env.DATABASE_URL || env.HALLQ_DATA_DIR === 'memory' ? '.' : env.HALLQ_DATA_DIR, 'admin-token'),
+    });
+    server.app.log.warn({ hall: env.HALLQ_HALL, shownOn: shown }, 'no HALLQ_ADMIN_TOKEN set: generated an admin token for this run (not logged)');
+  }
   await server.app.listen({ port: env.HALLQ_PORT, host: env.HALLQ_HOST });
 
   let closing = false;

@@ -438,7 +438,7 @@ export class SyncEngine {
         if (this.started && this.leader) this.scheduleRound(this.reconnect.next());
         this.notify();
       },
-    });
+    }, () => this.transport.liveAuth());
     this.socket = socket;
   }
 

@@ -39,6 +39,7 @@ export interface WebSocketLike {
   onmessage: Handler<{ data: unknown }> | null;
   onclose: Handler<unknown> | null;
   onerror: Handler<unknown> | null;
+  send(data: string): void;
   close(code?: number, reason?: string): void;
 }
 

@@ -1,7 +1,8 @@
 /**
- * The live socket: the server pushes the hall's new events as they are stored. It says
- * `hello` first (its serverSeq and clock), then sends `events` messages. Opening, closing and
- * backoff are the engine's; this only speaks the protocol.
+ * The live socket: the server pushes the hall's new events as they are stored. The terminal's
+ * first message is `{t:'auth', token}` (the token never travels in the socket's URL); the
+ * server says `hello` (its serverSeq and clock), then sends `events` messages. Opening, closing
+ * and backoff are the engine's; this only speaks the protocol.
  */
 import { LiveMessageSchema, type LiveMessage } from '../../shared/sync/protocol';
 import type { WebSocketConstructor, WebSocketLike } from './env';
@@ -20,7 +21,7 @@ export interface LiveSocket {
   close(): void;
 }
 
-export function openLive(WebSocket: WebSocketConstructor, url: string, h: LiveHandlers): LiveSocket {
+export function openLive(WebSocket: WebSocketConstructor, url: string, h: LiveHandlers, auth: () => string): LiveSocket {
   let closed = false;
   const done = () => {
     if (closed) return;
@@ -36,7 +37,13 @@ export function openLive(WebSocket: WebSocketConstructor, url: string, h: LiveHa
     return { url, close: () => undefined };
   }
   ws.onopen = () => {
-    if (!closed) h.onOpen();
+    if (closed) return;
+    try {
+      ws.send(auth());
+    } catch (e) {
+      h.onInvalid(`cannot authenticate on ${url}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    h.onOpen();
   };
   ws.onmessage = (ev) => {
     if (closed) return;

@@ -7,7 +7,7 @@
  *   GET  {base}/api/sync/pull?after=N&limit=M    -> PullResponse
  *   POST {base}/api/numbers    {serviceId}       -> NumberResponse
  *   POST {base}/api/claims     {windowId}        -> ClaimResponse
- *   WS   {base as ws}/api/sync/live?token=...    -> LiveMessage (see live.ts)
+ *   WS   {base as ws}/api/sync/live               -> {t:'auth', token} first, then LiveMessage (see live.ts)
  *
  * Failures come back as one of two errors: `HttpError` (the server answered 4xx/5xx, with its
  * code and messages) or `UnreachableError` (no usable answer: network, timeout, bad body).
@@ -21,6 +21,7 @@ import {
   PullResponseSchema,
   PushResponseSchema,
   type ClaimResponse,
+  type LiveAuth,
   type NumberResponse,
   type PullResponse,
   type PushResponse,
@@ -101,9 +102,17 @@ export class SyncTransport {
     return this.request(base, 'POST', '/api/claims', { windowId }, ClaimResponseSchema, o);
   }
 
-  /** The live socket's URL: http -> ws, https -> wss; the token in the query (browsers cannot set headers). */
+  /**
+   * The live socket's URL: http -> ws, https -> wss. No token: URLs are logged. Browsers cannot
+   * set headers on a WebSocket, so the token goes in the socket's first message (liveAuth).
+   */
   liveUrl(base: string): string {
-    return `${base.replace(/^http/i, 'ws').replace(/\/+$/, '')}/api/sync/live?token=${encodeURIComponent(this.opts.token())}`;
+    return `${base.replace(/^http/i, 'ws').replace(/\/+$/, '')}/api/sync/live`;
+  }
+
+  /** The live socket's first message: the terminal's token (read when the socket opens). */
+  liveAuth(): string {
+    return JSON.stringify({ t: 'auth', token: this.opts.token() } satisfies LiveAuth);
   }
 
   private async request<S extends z.ZodType>(base: string, method: 'GET' | 'POST', path: string, body: unknown, schema: S, o?: RequestOptions): Promise<z.output<S>> {

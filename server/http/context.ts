@@ -7,7 +7,8 @@ import type { LiveHub } from '../live/liveHub';
 import type { Principal } from '../store/events';
 import type { HallCache } from '../store/halls';
 import type { ServerAuthor } from '../store/serverAuthor';
-import { authenticate } from '../store/terminals';
+import type { HallLimits } from '../security/limits';
+import type { LiveTokenInUrl } from '../security/tokenInUrl';
 import { refuse } from './errors';
 
 /** What every route needs, built once per server instance. */
@@ -18,18 +19,22 @@ export interface ServerContext {
   author: ServerAuthor;
   now: () => number;
   isHub: boolean;
+  /** Rate limits of the doors that answer strangers (enrollment, sign-in, progress page, SMS). */
+  limits: HallLimits;
+  /** Old clients' live sockets with `?token=` (the upgrade's transition): allowed and flagged, or refused. */
+  liveTokenInUrl: LiveTokenInUrl;
 }
 
+/** The terminal's token: only ever from `Authorization: Bearer` (a token in a URL is refused, see tokenInUrl.ts). */
 export function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  const q = (req.query as { token?: unknown } | undefined)?.token;
-  return typeof q === 'string' ? q : undefined;
+  return undefined;
 }
 
 /** The caller, and a 403 unless their role is one of `roles`. */
 export async function principal(ctx: ServerContext, req: FastifyRequest, roles?: readonly Role[]): Promise<Principal> {
-  const who = await authenticate(ctx.db, bearer(req), ctx.now());
+  const who = await ctx.limits.authenticate(ctx.db, req.ip, bearer(req), ctx.now());
   if (roles && !roles.includes(who.role)) {
     refuse(403, 'role-not-allowed', `a ${who.role} terminal may not do this (needs ${roles.join(' or ')})`, '该终端无权进行此操作');
   }

@@ -85,6 +85,15 @@ export const LiveMessageSchema = z.discriminatedUnion('t', [
 ]);
 export type LiveMessage = z.infer<typeof LiveMessageSchema>;
 
+/**
+ * The terminal's first message on the live socket: its token (never in the socket's URL, which
+ * servers and proxies log; browsers cannot set headers on a WebSocket). The server answers
+ * `hello`, or `error` and closes, and closes a socket that says nothing within the deadline.
+ */
+export const LiveAuthSchema = z.object({ t: z.literal('auth'), token: z.string().min(1).max(512) });
+export type LiveAuth = z.infer<typeof LiveAuthSchema>;
+export const LIVE_AUTH_DEADLINE_MS = 5_000;
+
 /** Every 4xx/5xx body: a code for programs, a message for people (English and Chinese). */
 export const ErrorBodySchema = z.object({ error: z.string(), message: z.string(), messageZh: z.string().optional() });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

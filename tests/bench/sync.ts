@@ -64,7 +64,7 @@ export async function benchSync(): Promise<Record<string, number | string>> {
     const arrivals = new Map<string, number[]>();
     for (let i = 0; i < TERMINALS; i++) {
       const d = await enrollTerminal(s, `display-${i}`, 'display');
-      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live?token=${d.token}`);
+      const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live`, { headers: { authorization: `Bearer ${d.token}` } });
       ws.on('message', (data) => {
         const m = JSON.parse(String(data));
         if (m.t !== 'events') return;

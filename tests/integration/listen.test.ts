@@ -24,7 +24,7 @@ describe.skipIf(!POSTGRES_URL)('live delivery when the database drops the LISTEN
     const display = await enrollTerminal(s, 'display-1', 'display');
     const k = await enrollTerminal(s, 'kiosk-1', 'kiosk');
     const kiosk = new TestTerminal('kiosk-1', Date.now, k.epoch);
-    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live?token=${display.token}`);
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live`, { headers: { authorization: `Bearer ${display.token}` } });
     const seen = new Set<string>();
     ws.on('message', (d) => {
       const m = JSON.parse(String(d));

@@ -635,7 +635,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
   });
 
   it('exports the report as XLSX: a valid zip of a workbook whose sheets hold the figures', async () => {
-    const res = await fetch(`${s.url}/api/admin/reports.xlsx?from=${MON}&to=${TUE}&groupBy=window&token=${admin}`);
+    const res = await fetch(`${s.url}/api/admin/reports.xlsx?from=${MON}&to=${TUE}&groupBy=window`, { headers: { authorization: `Bearer ${admin}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="hallq-report_${s.hall}_${MON}_${TUE}_window.xlsx"`);

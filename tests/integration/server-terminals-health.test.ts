@@ -58,7 +58,7 @@ describe.each(DB_KINDS)('terminal health on %s', (kind) => {
   });
 
   it('a terminal with an open live socket is live until the socket closes', async () => {
-    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live?token=${displayToken}`);
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live`, { headers: { authorization: `Bearer ${displayToken}` } });
     const hello = await new Promise<{ t: string }>((resolve, reject) => {
       ws.once('message', (d) => resolve(JSON.parse(String(d)) as { t: string }));
       ws.once('error', reject);

@@ -100,7 +100,7 @@ describe.each(DB_KINDS)('hall server on %s', (kind) => {
   });
 
   it('a display connected live receives new events as they are stored', async () => {
-    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live?token=${displayToken}`);
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}/api/sync/live`, { headers: { authorization: `Bearer ${displayToken}` } });
     const messages: any[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(String(d))));
     await new Promise((r) => ws.on('open', r));

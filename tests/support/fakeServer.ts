@@ -280,8 +280,16 @@ export class FakeServer {
 
   // --- live -------------------------------------------------------------------------------------
 
-  attach(socket: FakeSocket, url: URL): boolean {
-    const who = this.accounts.get(url.searchParams.get('token') ?? '');
+  /** The socket's first message carries the token (as server/http/routes/live.ts expects). */
+  attach(socket: FakeSocket, auth: string): boolean {
+    let token = '';
+    try {
+      const m = JSON.parse(auth) as { t?: unknown; token?: unknown };
+      if (m.t === 'auth' && typeof m.token === 'string') token = m.token;
+    } catch {
+      // not the protocol: refused below
+    }
+    const who = this.accounts.get(token);
     if (!who) return false;
     socket.account = who;
     this.sockets.add(socket);
@@ -321,7 +329,7 @@ export class FakeSocket implements WebSocketLike {
     this.later(() => {
       const u = new URL(url.replace(/^ws/, 'http'));
       const server = network.serverFor(u.href);
-      if (!server || !network.isUp(server) || !server.attach(this, u)) {
+      if (!server || !network.isUp(server) || u.searchParams.has('token')) {
         this.readyState = 3;
         this.onerror?.({});
         this.onclose?.({ code: 1006 });
@@ -330,6 +338,19 @@ export class FakeSocket implements WebSocketLike {
       this.server = server;
       this.readyState = 1;
       this.onopen?.({});
+    });
+  }
+
+  /** The terminal's first message authenticates the socket (then hello); anything else closes it. */
+  send(data: string): void {
+    this.later(() => {
+      const server = this.server;
+      if (this.readyState !== 1 || !server || this.account) return;
+      if (!server.attach(this, data)) {
+        this.readyState = 3;
+        this.onclose?.({ code: 4001 });
+        return;
+      }
       server.hello(this);
     });
   }

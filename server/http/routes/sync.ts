@@ -1,10 +1,9 @@
-/** Push, pull after a serverSeq checkpoint, and the live socket. */
+/** Push, pull after a serverSeq checkpoint, and the hall's version vector (the live socket: live.ts). */
 import type { FastifyInstance } from 'fastify';
 import { MAX_PUSH_EVENTS, PullQuerySchema, PushRequestSchema } from '../../../shared/sync/protocol';
-import { authenticate } from '../../store/terminals';
 import { heldVector, ingest, pull } from '../../store/events';
-import { bearer, parse, principal, type ServerContext } from '../context';
-import { RequestError, refuse } from '../errors';
+import { parse, principal, type ServerContext } from '../context';
+import { refuse } from '../errors';
 
 export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/sync/push', async (req) => {
@@ -31,20 +30,5 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return heldVector(ctx.db, who.hall);
   });
 
-  app.get('/api/sync/live', { websocket: true }, async (socket, req) => {
-    let who;
-    try {
-      who = await authenticate(ctx.db, bearer(req), ctx.now());
-    } catch (err) {
-      const e = err instanceof RequestError ? err : new RequestError(401, 'bad-token', 'not authenticated');
-      socket.send(JSON.stringify({ t: 'error', error: e.code, message: e.message }));
-      socket.close(4001, e.code);
-      return;
-    }
-    const hall = who.hall;
-    const live = { send: (d: string) => socket.send(d), close: (c?: number, r?: string) => socket.close(c, r), terminalId: who.terminalId };
-    socket.on('close', () => ctx.live.leave(hall, live));
-    const serverSeq = await ctx.live.join(hall, live);
-    socket.send(JSON.stringify({ t: 'hello', serverSeq, now: ctx.now() }));
-  });
+  // The live socket: routes/live.ts.
 }

@@ -17,7 +17,11 @@ export function terminalRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const who = await principal(ctx, req, ['admin']);
     const rows = await listTerminals(ctx.db, who.hall);
     const live = ctx.live.liveTerminals(who.hall);
-    return { now: ctx.now(), terminals: rows.map((t) => ({ ...t, live: live.has(t.id) })) };
+    // liveTokenInUrlAt: the terminal still opens its live socket the old way (`?token=`): update it.
+    return {
+      now: ctx.now(),
+      terminals: rows.map((t) => ({ ...t, live: live.has(t.id), liveTokenInUrlAt: ctx.liveTokenInUrl.lastAt(who.hall, t.id) ?? null })),
+    };
   });
 
   app.delete('/api/admin/terminals/:id', async (req) => {
