@@ -30,6 +30,7 @@ import { RotatingLog, type LogFs } from './logging/rotatingLog';
 import { CrashRecovery } from './recovery/crashRecovery';
 import { APP_SCHEME, appProtocolHandler, appSchemePrivileges, type ProtocolFs } from './security/appProtocol';
 import { installDownloadPolicy } from './security/downloads';
+import { forbiddenLaunchSwitches } from './security/launchSwitches';
 import { lockNavigation } from './security/navigation';
 import { installPermissionHandlers } from './security/permissions';
 import { isAppSenderFor } from './security/senders';
@@ -43,6 +44,8 @@ import type { PageName, WindowPlan } from './windows/windowPlan';
 export interface ElectronLike {
   app: Pick<App, 'whenReady' | 'quit' | 'exit' | 'relaunch' | 'getPath' | 'getVersion' | 'isPackaged' | 'requestSingleInstanceLock' | 'setLoginItemSettings' | 'getLoginItemSettings'> & {
     on(event: string, listener: (...args: never[]) => void): unknown;
+    /** Chromium's parsed command line (the launch-switch check). */
+    commandLine?: { hasSwitch(name: string): boolean };
   };
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
   screen: Screen;
@@ -66,6 +69,8 @@ export interface AppOptions {
   /** electron-updater's autoUpdater, loaded only when updates are on. */
   updater: () => Promise<Updater>;
   randomBytes: (n: number) => Uint8Array;
+  /** process.argv: a packaged terminal refuses debugging and TLS-weakening switches. */
+  argv?: readonly string[];
 }
 
 export interface RunningApp {
@@ -84,6 +89,15 @@ export function beforeReady(e: ElectronLike): void {
 
 export async function startApp(e: ElectronLike, o: AppOptions): Promise<RunningApp | null> {
   const { app } = e;
+  // What the fuses cannot switch off: Chromium's own debugging, proxy and certificate switches.
+  const forbidden = app.isPackaged ? forbiddenLaunchSwitches(o.argv ?? [], o.platform, (n) => app.commandLine?.hasSwitch(n) ?? false) : [];
+  if (forbidden.length > 0) {
+    new RotatingLog({ dir: join(app.getPath('userData'), 'logs'), maxBytes: 5 * 1024 * 1024, files: 5, fs: o.fsSync, now: o.now }).error('refusing to start: forbidden command-line switches', {
+      switches: forbidden,
+    });
+    app.exit(1);
+    return null;
+  }
   // A second start (double-clicked again): bring ours to the front instead.
   let focusMain = () => {};
   if (!ensureSingleInstance(app, () => focusMain())) return null;

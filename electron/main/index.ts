@@ -24,6 +24,7 @@ startApp(e, {
   now: () => Date.now(),
   updater: async () => (await import('electron-updater')).autoUpdater,
   randomBytes: (n) => new Uint8Array(randomBytes(n)),
+  argv: process.argv,
 }).catch((err: unknown) => {
   console.error('hallq: the main process failed to start', err);
   electron.app.exit(1);

@@ -286,4 +286,16 @@ describe('the built main process, with a faked electron', () => {
     expect(log).toContain('update.url is not an https:// address: refused, updates are off');
     expect(log).not.toContain('updater: checking');
   }, 60_000);
+
+  it('a packaged terminal started with --remote-debugging-port exits at once, opens no window, and says why in the log', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hallq-main-'));
+    const fake = fakeElectron(dir);
+    Object.assign(fake.electron.app, { isPackaged: true, commandLine: { hasSwitch: (n: string) => n === 'remote-debugging-port' } });
+    loadMain(fake, join(dir, 'terminal.json'));
+    await until(() => fake.calls.includes('exit 1'));
+    expect(fake.windows).toHaveLength(0);
+    const logFile = join(dir, 'logs', 'hallq.log');
+    expect(readFileSync(logFile, 'utf8')).toContain('refusing to start: forbidden command-line switches');
+    expect(readFileSync(logFile, 'utf8')).toContain('remote-debugging-port');
+  }, 60_000);
 });
