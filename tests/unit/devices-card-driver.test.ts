@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceError, toHex } from '../../electron/devices/common/errors';
 import { LinkEvents, type ByteLink } from '../../electron/devices/common/link';
 import { CardReaderDriver, checkShape, type CardReaderDriverOptions } from '../../electron/devices/cardReader/driver';
-import { toResponse } from '../../electron/devices/cardReader/frames';
+import { encodeResponse, toResponse } from '../../electron/devices/cardReader/frames';
 import type { FullCardData } from '../../electron/devices/cardReader/parse';
 import { CardReaderSim, SAMPLE_CARDS, type CardReaderSimOptions, type SimCard } from '../../electron/devices/sim/cardReaderSim';
 import { checkDigit, type CardRead } from '../../shared/identity';
@@ -341,6 +341,20 @@ describe('card reader driver: replies as real readers send them', () => {
     expect(() => checkShape('findCard', res(0x90, 8), false)).toThrow(expect.objectContaining(stray));
     expect(() => checkShape('readText', res(0x90, 8), false)).toThrow(expect.objectContaining(stray));
     expect(() => checkShape('readTextFingerprint', res(0x90, 6 + 256 + 1024), false)).toThrow(expect.objectContaining(stray));
+  });
+
+  it("R21: the card's serial number (the 8 bytes after select) is never shown, not even in a stray frame's log line", async () => {
+    const serial = Uint8Array.from([0xc1, 0xd2, 0xe3, 0xf4, 0x15, 0x26, 0x37, 0x48]);
+    const r = rig();
+    await r.driver.attach(r.link);
+    r.sim.placeCard({ ...SAMPLE_CARDS.resident, serial });
+    await until('a card', () => r.cards.length === 1);
+    // The same select answer again, unasked (a late or duplicated answer on the line).
+    await r.sim.inject(encodeResponse(0x90, serial));
+    await sleep(40);
+    expect(r.logs.join('\n')).toMatch(/unsolicited frame ignored: aa aa aa 96 69 00 0c 00 00 90 … \(19 bytes, payload withheld\)/);
+    expect(r.logs.join('\n')).not.toContain(toHex(serial));
+    expect(r.logs.join('\n')).not.toContain(toHex(serial.subarray(0, 2)));
   });
 
   it('the new-address page, when the card has one, reaches the identity check only', async () => {

@@ -51,6 +51,8 @@ export interface SimCard {
   fingerprint?: Uint8Array;
   /** The new-address page (追加住址); absent = the reader answers 0x30 0x03 with 91. */
   newAddress?: string;
+  /** The 8 bytes after "select" success (the card's serial number, S11); zeros by default, as published. */
+  serial?: Uint8Array;
   /** Use these 256 bytes as the text block instead (malformed-card tests). */
   rawText?: Uint8Array;
 }
@@ -391,7 +393,7 @@ export class CardReaderSim {
       case 'selectCard':
         this.selected = this.card !== undefined && !this.halted;
         if (!this.selected) return this.answer(encodeResponse(SW.selectFailed));
-        return this.answer(encodeResponse(SW.ok, this.o.selectData === false ? [] : SELECT_DATA));
+        return this.answer(encodeResponse(SW.ok, this.o.selectData === false ? [] : (this.card!.serial ?? SELECT_DATA)));
       case 'readText':
       case 'readTextFingerprint': {
         if (this.readFault !== undefined) {
