@@ -20,6 +20,7 @@ import type { ServerContext } from './context';
 import { RequestError } from './errors';
 import { appointmentRoutes } from './routes/appointments';
 import { configRoutes } from './routes/config';
+import { staffRoutes } from './routes/staff';
 import { materialRoutes } from './routes/materials';
 import { overrideRoutes } from './routes/overrides';
 import { coordinatorRoutes } from './routes/coordinator';
@@ -128,6 +129,7 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
   terminalRoutes(app, ctx);
   coordinatorRoutes(app, ctx);
   configRoutes(app, ctx);
+  staffRoutes(app, ctx);
   appointmentRoutes(app, ctx);
   progressRoutes(app, ctx);
   reportRoutes(app, ctx);
