@@ -6,7 +6,7 @@
 import type { Staff } from '../../shared/config/schemas';
 import type { Bilingual } from '../../shared/config/text';
 import type { HallState } from '../../shared/fold/state';
-import { isValidPin, verifyPin } from '../../shared/identity/pin';
+import { MAX_PIN_DIGITS, isTypablePin, verifyPin } from '../../shared/identity/pin';
 
 export type SignInCheck =
   | { ok: true; staff: Staff }
@@ -33,7 +33,7 @@ export async function checkSignIn(s: HallState, staffNumber: string, pin: string
   if (!staff.pinHash) {
     return { ok: false, code: 'no-pin', message: { zh: '该工号尚未设置 PIN，请联系大厅管理员。', en: 'This staff number has no PIN yet. Please ask the hall administrator.' } };
   }
-  if (!isValidPin(pin)) return { ok: false, code: 'bad-pin-format', message: { zh: 'PIN 为 4 至 8 位数字。', en: 'A PIN is 4 to 8 digits.' } };
+  if (!isTypablePin(pin)) return { ok: false, code: 'bad-pin-format', message: { zh: `PIN 为 6 至 ${MAX_PIN_DIGITS} 位数字。`, en: `A PIN is 6 to ${MAX_PIN_DIGITS} digits.` } };
   if (!(await verifyPin(pin, staff.pinHash))) return { ok: false, code: 'wrong-pin', message: { zh: 'PIN 错误。', en: 'Wrong PIN.' } };
   return { ok: true, staff };
 }

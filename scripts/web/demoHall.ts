@@ -142,8 +142,8 @@ export const DEMO_WINDOWS = [
   { id: 'w6', label: '6', name: g('办不成事反映', "Can't get it done"), services: [{ serviceId: 'cantdo' }, { serviceId: 'hukou' }] },
 ];
 
-/** PIN 1234 for every demo clerk (web mode prints it). */
-export const DEMO_PIN = '1234';
+/** PIN 246810 for every demo clerk (web mode prints it); a real PIN is 6 digits or more. */
+export const DEMO_PIN = '246810';
 
 export const DEMO_STAFF = [
   { id: 's1', name: '王芳', post: '综合受理岗', duties: '户籍、出入境业务受理', commitment: '热情服务，一次告知，限时办结' },

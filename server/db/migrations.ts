@@ -329,6 +329,22 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX overrides_hall_received ON overrides (hall, received_at);
     `,
   },
+  {
+    id: 12,
+    name: 'staff sign-in: wrong-PIN lockouts',
+    sql: `
+      -- The lockout rule of shared/identity/pinLockout.ts, kept by the server for online
+      -- sign-in: one row per staff number ('staff:s1') and per terminal ('terminal:counter-1').
+      CREATE TABLE pin_lockouts (
+        hall TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        locks INTEGER NOT NULL,
+        locked_until BIGINT NOT NULL,
+        PRIMARY KEY (hall, subject)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

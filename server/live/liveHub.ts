@@ -5,6 +5,7 @@
  */
 import { RESYNC, type Db } from '../db/db';
 import { EVENTS_CHANNEL, pull } from '../store/events';
+import { eventsFor, readsPinHashes } from '../store/pinVisibility';
 
 export interface LiveSocket {
   send(data: string): void;
@@ -21,6 +22,8 @@ interface HallRoom {
 
 export class LiveHub {
   private readonly rooms = new Map<string, HallRoom>();
+  /** Sockets of roles that may not see staff PIN hashes (all but counters and hubs). */
+  private readonly hidePins = new WeakSet<LiveSocket>();
   private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
@@ -40,6 +43,8 @@ export class LiveHub {
 
   /** Register a socket; returns the serverSeq it starts after (sent in the hello). */
   async join(hall: string, socket: LiveSocket): Promise<number> {
+    const role = await this.db.query<{ role: string }>('SELECT role FROM terminals WHERE hall = $1 AND id = $2', [hall, socket.terminalId]);
+    if (!readsPinHashes(role.rows[0]?.role as Parameters<typeof readsPinHashes>[0])) this.hidePins.add(socket);
     let room = this.rooms.get(hall);
     if (!room) {
       const top = await this.db.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [hall]);
@@ -100,9 +105,10 @@ export class LiveHub {
           room.lastSent = page.last;
           if (!page.events.length) continue;
           const msg = JSON.stringify({ t: 'events', events: page.events });
+          let hidden = msg.includes('"pinHash"') ? undefined : msg;
           for (const s of room.sockets) {
             try {
-              s.send(msg);
+              s.send(this.hidePins.has(s) ? (hidden ??= JSON.stringify({ t: 'events', events: eventsFor('display', page).events })) : msg);
             } catch (err) {
               this.onError(err);
             }

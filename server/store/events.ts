@@ -13,6 +13,7 @@ import { lockHall, type Db, type Queryable } from '../db/db';
 import { RequestError, refuse } from '../http/errors';
 import { projectIngested } from './reportsProjection';
 import { stableStringify } from './stable';
+import { checkStaffSignIns } from './staffSignIn';
 import { admitAtDoor, PERMANENT_DOOR_CODES } from '../admission/door';
 import { cleanText, storable } from '../../shared/events/door';
 import { checkBatch } from '../admission/batch';
@@ -138,6 +139,7 @@ async function ingestAdmitted(db: Db, who: Principal, raws: readonly unknown[], 
       }
     }
     await checkReplays(q, replayed);
+    await checkStaffSignIns(q, who, fresh);
     const verdict = await checkBatch(q, who, fresh, held, now, cache);
     const inserted = await insertEvents(q, fresh, verdict.quiet);
     const heldOut: Record<string, number> = {};

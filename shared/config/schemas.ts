@@ -81,8 +81,15 @@ export const StaffSchema = z.object({
   duties: z.string().max(400).default(''),
   commitment: z.string().max(400).default(''),
   photo: z.string().max(200).optional(),
-  /** scrypt/pbkdf2 hash of the PIN, never the PIN. */
+  /**
+   * The PIN's salted PBKDF2 hash (shared/identity/pin.ts), never the PIN. Only counters and hubs
+   * receive it; a value without it keeps the hash the clerk had (shared/fold/apply.ts).
+   */
   pinHash: z.string().max(300).optional(),
+  /** What every other terminal sees instead of the hash: a PIN is set (server/store/pinVisibility.ts). */
+  pinSet: z.literal(true).optional(),
+  /** The windows this clerk may sign in at (the server refuses others); absent: any window of the hall. */
+  windows: z.array(IdSchema).max(200).optional(),
 });
 export type Staff = z.infer<typeof StaffSchema>;
 

@@ -589,9 +589,16 @@ function configure(s: HallState, e: HallEvent<'config.changed'>): void {
     case 'window':
       c.windows.set(id, v as typeof c.windows extends Map<string, infer W> ? W : never);
       break;
-    case 'staff':
-      c.staff.set(id, v as typeof c.staff extends Map<string, infer S> ? S : never);
+    case 'staff': {
+      // A staff card without a PIN keeps the clerk's PIN: admins edit cards without ever
+      // holding the hash (server/store/pinVisibility.ts), and a new PIN comes with its hash.
+      const st = v as typeof c.staff extends Map<string, infer S> ? S : never;
+      const before = c.staff.get(id);
+      if (st.pinHash === undefined && before?.pinHash !== undefined) st.pinHash = before.pinHash;
+      if (st.pinHash === undefined && st.pinSet === undefined && before?.pinSet) st.pinSet = true;
+      c.staff.set(id, st);
       break;
+    }
     case 'terminal': {
       const term = v as typeof c.terminals extends Map<string, infer T> ? T : never;
       if (term.offlineSeries) {

@@ -5,6 +5,7 @@
 import { benchCapture } from './capture';
 import { benchFold } from './fold';
 import { benchKiosk } from './kiosk';
+import { benchPin } from './pin';
 import { benchStats } from './stats';
 import { benchSync } from './sync';
 
@@ -15,6 +16,7 @@ const benches: Record<string, () => Result | Promise<Result>> = {
   kiosk: benchKiosk,
   stats: benchStats,
   capture: benchCapture,
+  pin: benchPin,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { verifyPin } from '../../shared/identity/pin';
+import { DEMO_PIN } from '../../scripts/web/demoHall';
 import { startWebHall, type WebHall } from '../../scripts/web/webHall';
 import { launchBrowser, openTerminalPage, screenshot, type OpenedPage } from '../support/browser';
 
@@ -200,15 +201,20 @@ describe('the configuration editors', () => {
   it('a new PIN is stored only as a salted hash that checks out, and no hash is ever shown', async () => {
     await tab('staff');
     const form = await editRow('staff', 's2');
+    // A PIN shorter than 6 digits is refused, in both languages.
     await admin.page.fill(`${form} input[name="pin"]`, '5678');
+    await admin.page.click(`${form} [data-action="save"]`);
+    await admin.page.waitForFunction(() => /PIN 应为 6 至 12 位数字/.test(document.body.innerText) && /a PIN is 6 to 12 digits/.test(document.body.innerText));
+    await admin.page.fill(`${form} input[name="pin"]`, '567890');
     await screenshot(admin.page, 'admin-staff-zh');
     await admin.page.click(`${form} [data-action="save"]`);
     await admin.page.waitForSelector('[data-testid="editor-saved"]');
     const hash = await admin.page.evaluate(() => window.__hallq!.terminal.local.state.config.staff.get('s2')?.pinHash);
-    expect(await verifyPin('5678', hash)).toBe(true);
-    expect(await verifyPin('1234', hash)).toBe(false);
-    // The other clerk's PIN is untouched by the edit.
-    expect(await verifyPin('1234', await admin.page.evaluate(() => window.__hallq!.terminal.local.state.config.staff.get('s1')?.pinHash))).toBe(true);
+    expect(await verifyPin('567890', hash)).toBe(true);
+    expect(await verifyPin(DEMO_PIN, hash)).toBe(false);
+    // The admin never received another clerk's hash, only that a PIN is set.
+    expect(await admin.page.evaluate(() => window.__hallq!.terminal.local.state.config.staff.get('s1'))).toMatchObject({ pinSet: true });
+    expect(await admin.page.evaluate(() => window.__hallq!.terminal.local.state.config.staff.get('s1')?.pinHash)).toBeUndefined();
     await editRow('staff', 's2');
     expect(await admin.page.content()).not.toContain('pbkdf2');
   });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openTerminalPage, screenshot, type OpenedPage } from '../support/browser';
+import { DEMO_PIN } from '../../scripts/web/demoHall';
 import { startWebHall, type WebHall } from '../../scripts/web/webHall';
 
 let hall: WebHall;
@@ -116,10 +117,10 @@ describe('counter', () => {
     expect(err).toContain('还可尝试 4 次');
     expect(err).toContain('Wrong PIN');
     expect((await windowOf(page, 'w1'))?.state ?? 'closed').toBe('closed');
-    await signIn(page, 'nobody', '1234');
+    await signIn(page, 'nobody', DEMO_PIN);
     expect(await text(page, 'sign-in-error')).toContain('没有工号为“nobody”的工作人员');
 
-    await signIn(page, 's1', '1234');
+    await signIn(page, 's1', DEMO_PIN);
     await page.locator('[data-testid="call-next"]').waitFor();
     expect(await windowOf(page, 'w1')).toMatchObject({ state: 'open', staffId: 's1' });
     expect(await text(page, 'staff-name')).toContain('王芳');
@@ -247,7 +248,7 @@ describe('counter', () => {
     const before = await windowOf(page, 'w1');
     await click(page, 'hand-over');
     expect(await text(page, 'handover-note')).toContain('王芳');
-    await signIn(page, 's5', '1234');
+    await signIn(page, 's5', DEMO_PIN);
     await page.locator('[data-testid="call-next"]').waitFor();
     const after = await windowOf(page, 'w1');
     expect(after).toMatchObject({ state: 'open', staffId: 's5' });
@@ -308,7 +309,7 @@ describe('counter', () => {
     const c3 = await openTerminalPage(browser, hall.pages.get('counter-3')!, DESK);
     try {
       await c3.page.waitForFunction(() => (window.__hallq?.terminal.local.state.config.staff.size ?? 0) > 0);
-      await signIn(c3.page, 's3', '1234');
+      await signIn(c3.page, 's3', DEMO_PIN);
       await c3.page.locator('[data-testid="call-next"]').waitFor();
       const n = await issue();
       await seen(c1.page, n);
@@ -352,7 +353,7 @@ describe('counter', () => {
     await expect.poll(async () => (await windowOf(page, 'w1'))?.state).toBe('closed');
     await led('');
 
-    await signIn(page, 's1', '1234');
+    await signIn(page, 's1', DEMO_PIN);
     await page.locator('[data-testid="call-next"]').waitFor();
     expect(await windowOf(page, 'w1')).toMatchObject({ state: 'open', staffId: 's1' });
     await led('1号窗口');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openTerminalPage, screenshot, type OpenedPage } from '../support/browser';
 import { startWebHall, type WebHall } from '../../scripts/web/webHall';
-import { DEMO_POLICY } from '../../scripts/web/demoHall';
+import { DEMO_PIN, DEMO_POLICY } from '../../scripts/web/demoHall';
 
 let hall: WebHall;
 let browser: Browser;
@@ -83,7 +83,7 @@ describe('evaluator', () => {
     expect(await text(page, 'closed')).toContain('窗口未开放');
 
     await counter.page.locator(tid('staff-id')).fill('s1');
-    await counter.page.locator(tid('pin')).fill('1234');
+    await counter.page.locator(tid('pin')).fill(DEMO_PIN);
     await click(counter.page, 'sign-in');
     await page.locator(tid('staff-card')).waitFor();
     const card = await text(page, 'staff-card');

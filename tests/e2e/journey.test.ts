@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openTerminalPage, type OpenedPage } from '../support/browser';
+import { DEMO_PIN } from '../../scripts/web/demoHall';
 import { startWebHall, type WebHall } from '../../scripts/web/webHall';
 
 let hall: WebHall;
@@ -51,7 +52,7 @@ beforeAll(async () => {
   }
   // The clerk signs in at window 1.
   await tid(counter.page, 'staff-id').fill('s1');
-  await tid(counter.page, 'pin').fill('1234');
+  await tid(counter.page, 'pin').fill(DEMO_PIN);
   await tid(counter.page, 'sign-in').click();
   await tid(counter.page, 'call-next').waitFor();
 });

@@ -32,6 +32,25 @@ describe('counter sign-in', () => {
     expect(await checkSignIn(h.fold.state, '', '')).toMatchObject({ ok: false, code: 'empty' });
     expect(findStaff(h.fold.state, '   ')).toBeUndefined();
   });
+
+  it("an admin's edit of the card without a PIN keeps the clerk's PIN (admins never hold the hash)", async () => {
+    const h = await hallWithPins();
+    h.emit(h.admin, 'config.changed', { kind: 'staff', id: 's1', value: { id: 's1', name: '王芳', post: '综合窗口' } });
+    expect(h.fold.state.config.staff.get('s1')?.post).toBe('综合窗口');
+    expect((await checkSignIn(h.fold.state, 's1', '1234')).ok).toBe(true);
+    // What a non-counter terminal folds: the card with pinSet and no hash, kept the same way.
+    const d = makeHall();
+    d.emit(d.admin, 'config.changed', { kind: 'staff', id: 's1', value: { id: 's1', name: '王芳', pinSet: true } });
+    d.emit(d.admin, 'config.changed', { kind: 'staff', id: 's1', value: { id: 's1', name: '王芳', post: '综合窗口' } });
+    expect(d.fold.state.config.staff.get('s1')).toMatchObject({ pinSet: true });
+    expect(d.fold.state.config.staff.get('s1')?.pinHash).toBeUndefined();
+  });
+
+  it('a clerk whose PIN predates 6 digits still signs in offline with it (the server asks for a new one online)', async () => {
+    const h = await hallWithPins();
+    expect((await checkSignIn(h.fold.state, 's1', '1234')).ok).toBe(true);
+    expect(await checkSignIn(h.fold.state, 's1', '123')).toMatchObject({ ok: false, code: 'bad-pin-format' });
+  });
 });
 
 describe('sign-in throttle', () => {

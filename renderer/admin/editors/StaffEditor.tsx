@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { Staff } from '../../../shared/config/schemas';
 import type { Bilingual } from '../../../shared/config/text';
-import { hashPin, isValidPin } from '../../../shared/identity/pin';
+import { MAX_PIN_DIGITS, MIN_PIN_DIGITS, hashPin, isValidPin } from '../../../shared/identity/pin';
 import { useHall, useTerminal } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { removeConfig, saveConfig } from './changes';
@@ -19,22 +19,33 @@ interface Draft {
   duties: string;
   commitment: string;
   photo: string;
+  /** Window IDs, comma-separated; blank: any window of the hall. */
+  windows: string;
   pin: string;
+}
+
+/** The typed window list as the card stores it: blank means no restriction. */
+function windowsOf(typed: string): { windows?: string[] } {
+  const ids = typed.split(/[,，\s]+/).map((x) => x.trim()).filter(Boolean);
+  return ids.length ? { windows: [...new Set(ids)] } : {};
 }
 
 function StaffForm({ staff, done }: { staff: Staff | undefined; done: (m: Bilingual) => void }) {
   const { terminal } = useTerminal();
-  const [d, setD] = useState<Draft>(() => ({ id: staff?.id ?? '', name: staff?.name ?? '', post: staff?.post ?? '', duties: staff?.duties ?? '', commitment: staff?.commitment ?? '', photo: staff?.photo ?? '', pin: '' }));
+  const [d, setD] = useState<Draft>(() => ({ id: staff?.id ?? '', name: staff?.name ?? '', post: staff?.post ?? '', duties: staff?.duties ?? '', commitment: staff?.commitment ?? '', photo: staff?.photo ?? '', windows: staff?.windows?.join(', ') ?? '', pin: '' }));
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
   const set = <K extends keyof Draft>(k: K) => (v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
   const save = async () => {
-    if (d.pin !== '' && !isValidPin(d.pin)) return setOutcome({ ok: false, message: { zh: '未保存：PIN 应为 4 至 8 位数字。', en: 'Not saved: a PIN is 4 to 8 digits.' } });
+    if (d.pin !== '' && !isValidPin(d.pin)) {
+      return setOutcome({ ok: false, message: { zh: `未保存：PIN 应为 ${MIN_PIN_DIGITS} 至 ${MAX_PIN_DIGITS} 位数字。`, en: `Not saved: a PIN is ${MIN_PIN_DIGITS} to ${MAX_PIN_DIGITS} digits.` } });
+    }
     setBusy(true);
     try {
-      // The current hash stays unless a new PIN is given (it is in the state, never on screen).
-      const pinHash = d.pin !== '' ? await hashPin(d.pin, crypto.getRandomValues(new Uint8Array(16))) : staff?.pinHash;
-      const value = { id: d.id.trim(), name: d.name.trim(), post: d.post.trim(), duties: d.duties.trim(), commitment: d.commitment.trim(), ...(d.photo.trim() ? { photo: d.photo.trim() } : {}), ...(pinHash ? { pinHash } : {}) };
+      // Without a new PIN the card goes without one and the clerk keeps theirs (the fold's rule):
+      // an admin never receives PIN hashes (server/store/pinVisibility.ts).
+      const pinHash = d.pin !== '' ? await hashPin(d.pin, crypto.getRandomValues(new Uint8Array(16))) : undefined;
+      const value = { id: d.id.trim(), name: d.name.trim(), post: d.post.trim(), duties: d.duties.trim(), commitment: d.commitment.trim(), ...(d.photo.trim() ? { photo: d.photo.trim() } : {}), ...windowsOf(d.windows), ...(pinHash ? { pinHash } : {}) };
       const r = await saveConfig(terminal.local, 'staff', d.id.trim(), value);
       if (r.ok) done(d.pin !== '' ? { zh: `${SAVED.zh}新 PIN 已设置。`, en: `${SAVED.en} The new PIN is set.` } : SAVED);
       else setOutcome(r);
@@ -65,9 +76,12 @@ function StaffForm({ staff, done }: { staff: Staff | undefined; done: (m: Biling
         </Field>
         <Field
           label={{ zh: '设置新 PIN（窗口签到用）', en: 'Set a new PIN (counter sign-in)' }}
-          hint={staff?.pinHash ? { zh: '已设置 PIN；留空则不变', en: 'A PIN is set; leave blank to keep it' } : { zh: '尚未设置 PIN', en: 'No PIN set yet' }}
+          hint={staff?.pinHash || staff?.pinSet ? { zh: '已设置 PIN；留空则不变', en: 'A PIN is set; leave blank to keep it' } : { zh: '尚未设置 PIN', en: 'No PIN set yet' }}
         >
-          <TextInput name="pin" type="password" value={d.pin} onChange={set('pin')} placeholder="4-8 位数字 / digits" />
+          <TextInput name="pin" type="password" value={d.pin} onChange={set('pin')} placeholder={`${MIN_PIN_DIGITS}-${MAX_PIN_DIGITS} 位数字 / digits`} />
+        </Field>
+        <Field label={{ zh: '可签到窗口（编号，逗号分隔）', en: 'Windows to sign in at (IDs, comma-separated)' }} hint={{ zh: '留空：本大厅任一窗口', en: 'Blank: any window of the hall' }}>
+          <TextInput name="windows" value={d.windows} onChange={set('windows')} />
         </Field>
       </div>
       <OutcomeNote outcome={outcome} />
@@ -94,7 +108,7 @@ export function StaffEditor() {
         { title: { zh: '姓名', en: 'Name' }, cell: (s) => s.name },
         { title: { zh: '岗位', en: 'Post' }, cell: (s) => s.post },
         { title: { zh: '服务承诺', en: 'Commitment' }, cell: (s) => <span className="clip">{s.commitment}</span> },
-        { title: { zh: 'PIN', en: 'PIN' }, cell: (s) => (s.pinHash ? <Bi t={{ zh: '已设置', en: 'set' }} only /> : <span className="muted"><Bi t={{ zh: '未设置', en: 'not set' }} only /></span>) },
+        { title: { zh: 'PIN', en: 'PIN' }, cell: (s) => (s.pinHash || s.pinSet ? <Bi t={{ zh: '已设置', en: 'set' }} only /> : <span className="muted"><Bi t={{ zh: '未设置', en: 'not set' }} only /></span>) },
       ]}
       form={(item, done) => <StaffForm staff={item} done={done} />}
       onRemove={async (s) => {

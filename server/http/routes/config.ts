@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CONFIG_KINDS, IdSchema } from '../../../shared/config/schemas';
 import { BilingualSchema } from '../../../shared/config/text';
 import { admitConfigValue } from '../../../shared/events/door';
+import { eventFor } from '../../store/pinVisibility';
 import { parse, principal, type ServerContext } from '../context';
 import { refuse } from '../errors';
 
@@ -21,7 +22,7 @@ export function configRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (!admitted.ok) refuse(400, admitted.refusal.code, admitted.refusal.message, admitted.refusal.messageZh);
     const value = (admitted as { ok: true; value: unknown }).value;
     const [stored] = await ctx.author.write(who.hall, [{ type: 'config.changed', payload: { ...change, value } }]);
-    return { serverSeq: stored!.s, event: stored!.e };
+    return { serverSeq: stored!.s, event: eventFor(who.role, stored!.e) };
   });
 
   app.get('/api/admin/config', async (req) => {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_PUSH_EVENTS, PullQuerySchema, PushRequestSchema } from '../../../shared/sync/protocol';
 import { heldVector, ingest, pull } from '../../store/events';
+import { eventsFor } from '../../store/pinVisibility';
 import { parse, principal, type ServerContext } from '../context';
 import { refuse } from '../errors';
 
@@ -20,7 +21,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/sync/pull', async (req) => {
     const who = await principal(ctx, req);
     const { after, limit } = parse(PullQuerySchema, req.query, 'query');
-    const page = await pull(ctx.db, who.hall, after, limit);
+    const page = eventsFor(who.role, await pull(ctx.db, who.hall, after, limit));
     return { ...page, now: ctx.now() };
   });
 
