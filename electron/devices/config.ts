@@ -62,8 +62,8 @@ export const PrinterSchema = z.object({
   statusTimeoutMs: z.number().int().min(100).max(10_000).default(1000),
 });
 
-/** How a scanner's bytes become text: 'auto' tells UTF-8 from GBK (scanner/text.ts). */
-const ScanEncodingSchema = z.enum(['auto', 'utf-8', 'gbk']).default('auto');
+/** How a scanner's bytes become text: 'auto' (the default) tells UTF-8 from GBK (scanner/text.ts). */
+const ScanEncodingSchema = z.enum(['auto', 'utf-8', 'gbk']).optional();
 
 export const ScannerSchema = z.discriminatedUnion('type', [
   z.object({ id: z.string().default('scanner'), type: z.literal('hid-pos'), vendorId: Hex.optional(), productId: Hex.optional(), encoding: ScanEncodingSchema }),
@@ -74,7 +74,7 @@ export const ScannerSchema = z.discriminatedUnion('type', [
     /** A code ends with CR, CRLF or TAB, or is framed STX … ETX; 'none' = no suffix (inter-byte timeout). */
     suffix: z.enum(['cr', 'crlf', 'tab', 'stx-etx', 'none']).default('cr'),
     /** 'stx-etx': the scanner sends a one-byte Code ID right after STX. */
-    codeId: z.boolean().default(false),
+    codeId: z.boolean().optional(),
     encoding: ScanEncodingSchema,
     interByteMs: z.number().int().min(5).max(1000).default(50),
   }),
@@ -87,6 +87,8 @@ export const EvaluatorSchema = z.discriminatedUnion('type', [
   z.object({ id: z.string().default('evaluator'), type: z.literal('serial-key'), port: SerialPortSchema, keymap: KeyMap }),
   /** RS-485 framed keypads: 01 addr key 07. */
   z.object({ id: z.string().default('evaluator'), type: z.literal('rs485'), port: SerialPortSchema, address: z.number().int().min(0).max(255), keymap: KeyMap }),
+  /** The FF 68 caller bus (four-key evaluators send func 11 + a value byte 00..03; keymap by value). */
+  z.object({ id: z.string().default('evaluator'), type: z.literal('ff68'), port: SerialPortSchema, address: z.number().int().min(0).max(255), keymap: KeyMap }),
   /** A keypad that types like a keyboard (HID): keys are key names ("1", "F1"). */
   z.object({ id: z.string().default('evaluator'), type: z.literal('hid-keyboard'), vendorId: Hex.optional(), productId: Hex.optional(), keymap: KeyMap }),
 ]);
@@ -108,7 +110,7 @@ export const LedSchema = z.object({
   id: z.string().default('led'),
   port: SerialPortSchema,
   /** A built-in frame, or one described here. */
-  frame: z.union([z.enum(['plain-01-07', 'sum-3a-0a']), LedFrameSchema]),
+  frame: z.union([z.enum(['plain-01-07', 'sum-3a-0a', 'ff68-digits']), LedFrameSchema]),
   address: z.number().int().min(0).max(255).default(1),
 });
 

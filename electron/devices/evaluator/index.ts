@@ -8,11 +8,13 @@ import { superviseDriver, type DriverWiring } from '../common/supervise';
 import type { DeviceSupervisor } from '../common/supervisor';
 import type { EvaluatorSchema } from '../config';
 import { parseUsbId, serialTarget } from '../common/support';
+import { Ff68Evaluator } from './ff68';
 import { HidKeyboardEvaluator } from './hidKeyboard';
 import { Rs485Evaluator } from './rs485';
 import { SerialKeyEvaluator } from './serialKey';
 import type { EvaluatorDriver } from './types';
 
+export { Ff68Evaluator, Ff68Framer, ff68Frame, ff68Sum, type Ff68EvaluatorOptions, type Ff68Frame } from './ff68';
 export { HidKeyboardEvaluator, hidKeyName, type HidKeyboardEvaluatorOptions } from './hidKeyboard';
 export { KeypadFramer, Rs485Evaluator, type KeypadFrame, type Rs485EvaluatorOptions } from './rs485';
 export { SerialKeyEvaluator, type SerialKeyEvaluatorOptions } from './serialKey';
@@ -25,6 +27,8 @@ export function createEvaluator(cfg: EvaluatorConfig): EvaluatorDriver {
       return new SerialKeyEvaluator({ id: cfg.id, port: serialTarget(cfg.port), keymap: cfg.keymap });
     case 'rs485':
       return new Rs485Evaluator({ id: cfg.id, port: serialTarget(cfg.port), address: cfg.address, keymap: cfg.keymap });
+    case 'ff68':
+      return new Ff68Evaluator({ id: cfg.id, port: serialTarget(cfg.port), address: cfg.address, keymap: cfg.keymap });
     case 'hid-keyboard': {
       const vendorId = parseUsbId(cfg.vendorId);
       const productId = parseUsbId(cfg.productId);

@@ -44,11 +44,16 @@ export const BUILTIN_FRAMES = {
 
 export type BuiltinFrame = keyof typeof BUILTIN_FRAMES;
 
-/** A frame as devices.json gives it (LedFrameSchema), or a full spec. */
-export type LedFrameInput = BuiltinFrame | z.infer<typeof LedFrameSchema> | (Omit<LedFrameSpec, 'address'> & { address?: number | null });
+/** A frame as devices.json gives it (LedFrameSchema), or a full spec; 'ff68-digits' is ff68Display.ts. */
+export type LedFrameInput = BuiltinFrame | 'ff68-digits' | z.infer<typeof LedFrameSchema> | (Omit<LedFrameSpec, 'address'> & { address?: number | null });
 
-/** devices.json `led.frame` + `led.address` → the full spec. A frame's own address (or null = none) wins. */
+/**
+ * devices.json `led.frame` + `led.address` → the full spec. A frame's own address (or null =
+ * none) wins. For 'ff68-digits' the spec is only the frame's outline (its bytes are built by
+ * ff68Display.ts): start, end, the sum and the pacing.
+ */
 export function resolveLedFrame(frame: LedFrameInput, address: number | null): LedFrameSpec {
+  if (frame === 'ff68-digits') return { start: [0xff, 0x68], address, encoding: 'ascii', checksum: 'sum', end: [0x16], gapMs: 300 };
   if (typeof frame === 'string') {
     const b = BUILTIN_FRAMES[frame];
     return { start: [...b.start], address, encoding: b.encoding, checksum: b.checksum, end: [...b.end], gapMs: b.gapMs };
@@ -255,7 +260,9 @@ export class LedFrameParser implements Framer<LedFrameParsed> {
   }
 
   private drop(n: number, reason: string): void {
-    this.report.onDiscard?.(toHex(this.buf.consume(n)), reason);
+    // Consume first: `onDiscard?.(…)` skips its arguments when there is no listener.
+    const dropped = this.buf.consume(n);
+    this.report.onDiscard?.(toHex(dropped), reason);
   }
 }
 

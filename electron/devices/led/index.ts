@@ -20,6 +20,7 @@ export {
   type LedFrameSpec,
 } from './frame';
 export { LedStrip, type LedStripOptions } from './strip';
+export { ff68Digits, ff68DisplayFrame, ff68Shown } from './ff68Display';
 export type LedConfig = z.output<typeof LedSchema>;
 
 export function createLedStrip(cfg: LedConfig): LedStrip {

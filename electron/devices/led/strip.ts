@@ -11,12 +11,16 @@ import type { ByteLink } from '../common/link';
 import { openSerialLink, type SerialTarget } from '../common/serialLink';
 import type { SupervisedDriver } from '../common/supervisor';
 import { Listeners, sleep } from '../common/support';
+import { ff68DisplayFrame } from './ff68Display';
 import { buildLedFrame, resolveLedFrame, type LedFrameInput, type LedFrameSpec } from './frame';
 
 export interface LedStripOptions {
   id?: string;
   port?: SerialTarget;
-  /** A built-in frame name, a devices.json frame, or a full spec; a frame's own address (or null = none) wins over `address`. */
+  /**
+   * A built-in frame name, a devices.json frame, or a full spec; a frame's own address (or null
+   * = none) wins over `address`. 'ff68-digits': the FF 68 bus digit display (ff68Display.ts).
+   */
   frame: LedFrameInput;
   /** The strip's address on the bus (default 1). */
   address?: number;
@@ -28,6 +32,7 @@ export interface LedStripOptions {
 export class LedStrip implements SupervisedDriver {
   readonly id: string;
   readonly spec: LedFrameSpec;
+  private readonly build: (text: string) => Uint8Array;
   private readonly queue = new CommandQueue();
   private readonly errors = new Listeners<[DeviceError]>();
   private link: ByteLink | undefined;
@@ -37,7 +42,9 @@ export class LedStrip implements SupervisedDriver {
 
   constructor(private readonly o: LedStripOptions) {
     this.id = o.id ?? 'led';
-    this.spec = resolveLedFrame(o.frame, o.address ?? 1);
+    const address = o.address ?? 1;
+    this.spec = resolveLedFrame(o.frame, address);
+    this.build = o.frame === 'ff68-digits' ? (text) => ff68DisplayFrame(address, text) : (text) => buildLedFrame(this.spec, text);
     if (!o.port && !o.openLink) throw new DeviceError('config', 'no-port', { zh: '条屏未配置串口', en: `LED strip ${this.id}: no port configured` });
   }
 
@@ -58,7 +65,7 @@ export class LedStrip implements SupervisedDriver {
 
   /** The frame bytes for a text; throws DeviceError 'config' naming the characters the strip cannot show. */
   frame(text: string): Uint8Array {
-    return buildLedFrame(this.spec, text);
+    return this.build(text);
   }
 
   /**

@@ -23,11 +23,11 @@ export type ScannerConfig = z.output<typeof ScannerSchema>;
 
 export function createScanner(cfg: ScannerConfig): ScannerDriver {
   if (cfg.type === 'serial') {
-    return new SerialScanner({ id: cfg.id, port: serialTarget(cfg.port), suffix: cfg.suffix, codeId: cfg.codeId, interByteMs: cfg.interByteMs, encoding: cfg.encoding });
+    return new SerialScanner({ id: cfg.id, port: serialTarget(cfg.port), suffix: cfg.suffix, interByteMs: cfg.interByteMs, ...(cfg.codeId !== undefined ? { codeId: cfg.codeId } : {}), ...(cfg.encoding ? { encoding: cfg.encoding } : {}) });
   }
   const vendorId = parseUsbId(cfg.vendorId);
   const productId = parseUsbId(cfg.productId);
-  return new HidPosScanner({ id: cfg.id, encoding: cfg.encoding, ...(vendorId !== undefined ? { vendorId } : {}), ...(productId !== undefined ? { productId } : {}) });
+  return new HidPosScanner({ id: cfg.id, ...(cfg.encoding ? { encoding: cfg.encoding } : {}), ...(vendorId !== undefined ? { vendorId } : {}), ...(productId !== undefined ? { productId } : {}) });
 }
 
 export interface ScannerWiring extends DriverWiring {

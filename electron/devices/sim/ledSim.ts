@@ -4,7 +4,10 @@
  * check the gap between frames) and everything it had to throw away.
  */
 import { toHex } from '../common/errors';
-import { LedFrameParser, type LedFrameSpec } from '../led/frame';
+import { Ff68Framer } from '../evaluator/ff68';
+import { ff68Shown } from '../led/ff68Display';
+import { LedFrameParser, type LedFrameParsed, type LedFrameSpec } from '../led/frame';
+import type { FramerReport } from '../common/framer';
 import { PeerPort } from './scannerSim';
 import type { ByteLink } from '../common/link';
 
@@ -23,9 +26,10 @@ export class LedSim extends PeerPort {
   private readonly showing = new Map<number | null, string>();
   private readonly waiters = new Set<() => void>();
 
-  private constructor(link: ByteLink, spec: LedFrameSpec) {
+  private constructor(link: ByteLink, spec: LedFrameSpec | 'ff68-digits') {
     super(link);
-    const parser = new LedFrameParser(spec, { onDiscard: (hex, reason) => this.discarded.push({ hex, reason }) });
+    const report = { onDiscard: (hex: string, reason: string) => this.discarded.push({ hex, reason }) };
+    const parser = spec === 'ff68-digits' ? ff68DisplayParser(report) : new LedFrameParser(spec, report);
     link.onData((chunk) => {
       this.chunks.push(toHex(chunk));
       for (const f of parser.push(chunk)) {
@@ -36,8 +40,11 @@ export class LedSim extends PeerPort {
     });
   }
 
-  /** `spec` is the frame the strip understands (its address is only used to know if there is one). */
-  static async open(path: string, spec: LedFrameSpec, baudRate = 9600): Promise<LedSim> {
+  /**
+   * `spec` is the frame the strip understands (its address is only used to know if there is
+   * one); 'ff68-digits' is the FF 68 bus digit display, which shows six positions ("   023").
+   */
+  static async open(path: string, spec: LedFrameSpec | 'ff68-digits', baudRate = 9600): Promise<LedSim> {
     return new LedSim(await PeerPort.openLink(path, baudRate), spec);
   }
 
@@ -63,4 +70,20 @@ export class LedSim extends PeerPort {
       this.waiters.add(done);
     });
   }
+}
+
+/** The FF 68 display's side: display frames (func 02, six digits) as what they show. */
+function ff68DisplayParser(report: FramerReport): { push(chunk: Uint8Array): LedFrameParsed[] } {
+  const framer = new Ff68Framer(report);
+  return {
+    push: (chunk) => {
+      const out: LedFrameParsed[] = [];
+      for (const f of framer.push(chunk)) {
+        const text = ff68Shown(f);
+        if (text === undefined) report.onDiscard?.(f.raw, `not a display frame (func ${f.func.toString(16).padStart(2, '0')})`);
+        else out.push({ address: f.address, text, raw: f.raw });
+      }
+      return out;
+    },
+  };
 }
