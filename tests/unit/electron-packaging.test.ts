@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const root = join(__dirname, '..', '..');
@@ -64,10 +64,15 @@ async function standInElectron(path: string): Promise<void> {
   await writeFile(path, Buffer.concat([filler, wire, filler]));
 }
 
-async function loadBuilderConfig(): Promise<BuilderConfig> {
-  const config = await getConfig(root, join(root, 'electron-builder.yml'), null);
-  await validateConfiguration(config, new DebugLogger(false));
-  return config;
+/** Read and validated once (electron-builder's schema check takes seconds on a busy machine). */
+let loaded: Promise<BuilderConfig> | undefined;
+function loadBuilderConfig(): Promise<BuilderConfig> {
+  loaded ??= (async () => {
+    const config = await getConfig(root, join(root, 'electron-builder.yml'), null);
+    await validateConfiguration(config, new DebugLogger(false));
+    return config;
+  })();
+  return loaded;
 }
 
 /** A packager as far as electron-builder's fuse step needs one (its config, its executable name). */
@@ -84,6 +89,9 @@ const on = () => '1'.charCodeAt(0);
 const off = () => '0'.charCodeAt(0);
 
 describe('the installers electron-builder.yml describes', () => {
+  beforeAll(async () => {
+    await loadBuilderConfig();
+  }, 60_000);
   let dir = '';
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'hallq-fuses-'))));
   afterEach(async () => rm(dir, { recursive: true, force: true }));
