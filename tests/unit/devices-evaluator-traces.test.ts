@@ -89,3 +89,23 @@ describe('FF 68 evaluator: published frames through the real driver', () => {
     expect(got).toEqual(['1/2/0a 0a 0a 00 02 03', '1/2/00 00 05 0a 0a 0a', '1/3/', '1/2/05', '1/1/0b']);
   });
 });
+
+describe('HID keyboard evaluator: a published node-hid capture of a keyboard-mode USB device', () => {
+  const kb = loadTrace<{ reports: string[]; keys: string[] }>('evaluator', 'hid-keyboard-node-hid-323.json');
+
+  it('every key press in the capture is read once (releases in between, a modifier chord at the end): keys 1-5 are ratings, the rest reported as unknown', async () => {
+    const { HidKeyboardEvaluator } = await import('../../electron/devices/evaluator');
+    const d = new HidKeyboardEvaluator({ id: 'pad', keymap: { '1': 1, '2': 2, '3': 3, '4': 4, '5': 5 }, openLink: async () => replayLink() });
+    const keys: EvaluatorKey[] = [];
+    const unknown: string[] = [];
+    d.onKey((k) => keys.push(k));
+    d.onError((e) => unknown.push(e.text.en.replace(/^evaluator pad: key (\S+) is not in the key map$/, '$1')));
+    const link = replayLink();
+    await d.attach(link);
+    for (const r of kb.reports) link.push(hex(r));
+    await new Promise((r) => setTimeout(r, 5));
+    const pressed = kb.keys;
+    expect(keys.map((k) => k.level)).toEqual(pressed.filter((k) => /^[1-5]$/.test(k)).map(Number));
+    expect(unknown).toEqual(pressed.filter((k) => !/^[1-5]$/.test(k)));
+  });
+});
