@@ -162,7 +162,10 @@ describe('updates only over https', () => {
   });
 });
 
-describe('an update installs only with the publisher’s signature', () => {
+/** Hashing a 1.5 MB file on a busy machine: give the verdict time. */
+const settle = { timeout: 15_000 };
+
+describe('an update installs only with the publisher’s signature', { timeout: 30_000 }, () => {
   const timers = { setInterval: () => 0, clearInterval: () => undefined };
   let dir = '';
   beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'hallq-update-'))));
@@ -188,7 +191,7 @@ describe('an update installs only with the publisher’s signature', () => {
   it('a genuine update, signed by the publisher, installs when the app quits (silently, without relaunching mid-quit)', async () => {
     const { event } = await installer('0.2.0');
     const { updater, updates, log } = downloaded(event);
-    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith('updater: downloaded, signature good, installs at the next restart', { version: '0.2.0' }));
+    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith('updater: downloaded, signature good, installs at the next restart', { version: '0.2.0' }), settle);
     expect(updater.install).not.toHaveBeenCalled();
     updates.installOnQuit(0);
     expect(updater.install).toHaveBeenCalledWith(true, false);
@@ -200,7 +203,7 @@ describe('an update installs only with the publisher’s signature', () => {
     bytes[123_456] = bytes[123_456]! ^ 0x01;
     await writeFile(path, bytes);
     const { updater, updates, log } = downloaded(event);
-    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', { version: '0.2.0', reason: expect.stringMatching(/tampered/) }));
+    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', { version: '0.2.0', reason: expect.stringMatching(/tampered/) }), settle);
     updates.installOnQuit(0);
     expect(updater.install).not.toHaveBeenCalled();
   });
@@ -208,7 +211,7 @@ describe('an update installs only with the publisher’s signature', () => {
   it('an installer signed with the attacker’s own key is refused', async () => {
     const { event } = await installer('0.2.0', generateKeyPairSync('ed25519').privateKey);
     const { updater, updates, log } = downloaded(event);
-    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', expect.anything()));
+    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', expect.anything()), settle);
     updates.installOnQuit(0);
     expect(updater.install).not.toHaveBeenCalled();
   });
@@ -216,7 +219,7 @@ describe('an update installs only with the publisher’s signature', () => {
   it('an old, genuinely signed installer offered as a newer version is refused (the version is signed too)', async () => {
     const { event } = await installer('0.1.9');
     const { updater, updates, log } = downloaded({ ...event, version: '0.2.0' });
-    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', expect.anything()));
+    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', expect.anything()), settle);
     updates.installOnQuit(0);
     expect(updater.install).not.toHaveBeenCalled();
   });
@@ -225,7 +228,7 @@ describe('an update installs only with the publisher’s signature', () => {
     const { event } = await installer('0.2.0');
     const { hallqSignatures: _dropped, ...unsigned } = event;
     const { updater, updates, log } = downloaded(unsigned);
-    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', { version: '0.2.0', reason: expect.stringMatching(/no signature/) }));
+    await vi.waitFor(() => expect(log.error).toHaveBeenCalledWith('updater: update refused: bad signature', { version: '0.2.0', reason: expect.stringMatching(/no signature/) }), settle);
     updates.installOnQuit(0);
     expect(updater.install).not.toHaveBeenCalled();
   });
@@ -233,7 +236,7 @@ describe('an update installs only with the publisher’s signature', () => {
   it('an installer swapped on disk after it was verified is refused right before it installs', async () => {
     const { path, event } = await installer('0.2.0');
     const { updater, updates, log } = downloaded(event);
-    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), { version: '0.2.0' }));
+    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), { version: '0.2.0' }), settle);
     await writeFile(path, randomBytes(1_500_000));
     updates.installOnQuit(0);
     expect(updater.install).not.toHaveBeenCalled();
@@ -244,7 +247,7 @@ describe('an update installs only with the publisher’s signature', () => {
     const first = await installer('0.2.0');
     const second = await installer('0.3.0', generateKeyPairSync('ed25519').privateKey);
     const { updater, updates, log } = downloaded(first.event);
-    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), { version: '0.2.0' }));
+    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), { version: '0.2.0' }), settle);
     updater.emit('update-downloaded', second.event);
     updates.installOnQuit(0);
     expect(updater.install).not.toHaveBeenCalled();
@@ -253,7 +256,7 @@ describe('an update installs only with the publisher’s signature', () => {
   it('an app quitting with an error does not install', async () => {
     const { event } = await installer('0.2.0');
     const { updater, updates, log } = downloaded(event);
-    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), expect.anything()));
+    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), expect.anything()), settle);
     updates.installOnQuit(1);
     expect(updater.install).not.toHaveBeenCalled();
   });
@@ -278,7 +281,7 @@ describe('an update installs only with the publisher’s signature', () => {
     const log = fakeLog();
     const updates = startUpdates(updater, on, { log, timers, publicKeys: `${publicKeys},${rawPublicKeyBase64(next.publicKey)}` });
     updater.emit('update-downloaded', event);
-    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), { version: '0.2.0' }));
+    await vi.waitFor(() => expect(log.info).toHaveBeenCalledWith(expect.stringMatching(/signature good/), { version: '0.2.0' }), settle);
     updates.installOnQuit(0);
     expect(updater.install).toHaveBeenCalledTimes(1);
   });
