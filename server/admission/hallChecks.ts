@@ -84,7 +84,7 @@ export function checkAgainstHall(s: HallState, who: Principal, e: HallEvent, ind
         return;
       }
       const t = s.tickets.get(p.ticketId);
-      if (!t) unknownTicket(w, p.ticketId, held);
+      if (!t) unknownTicket(w, p.ticketId, held, now - hlcWall(e.hlc));
       if (!inScope(s, t!, who.windowId)) {
         refused(403, 'out-of-scope', `${w}: ticket ${t!.number} was never at window ${who.windowId ?? '-'} and is of a service it does not serve`, '该号票不属于本窗口，不能操作');
       }
@@ -104,14 +104,19 @@ export function inScope(s: HallState, t: TicketState, windowId: string | undefin
   return !!win && win.services.some((x) => x.serviceId === t.serviceId);
 }
 
+/** How long an event may wait for its ticket's issue to arrive before it is refused for good. */
+export const TICKET_WAIT_MS = 60 * 60_000;
+
 /**
  * A ticket the server does not know. Ticket ids are `<origin>:<seq>` of their issuing event: if
  * that origin has not reached the seq yet, the issue is still on its way (another server took
- * it, a hub will relay it): come back later. Otherwise it never will arrive: refused for good.
+ * it, a hub will relay it): come back later, for up to TICKET_WAIT_MS after the event. Otherwise
+ * it never will arrive: refused for good (and never held while waiting, so a cancel of a ticket
+ * a kiosk has not issued yet cannot lie in wait for it).
  */
-function unknownTicket(w: string, ticketId: string, held: HeldOf): never {
+function unknownTicket(w: string, ticketId: string, held: HeldOf, ageMs: number): never {
   const m = /^(.+):(\d+)$/.exec(ticketId);
-  if (m && held(m[1]!) < Number(m[2])) {
+  if (m && held(m[1]!) < Number(m[2]) && ageMs < TICKET_WAIT_MS) {
     refused(409, 'ticket-not-yet-held', `${w}: ticket ${ticketId} has not reached this server yet; push again later`, '号票尚未同步到服务器，请稍后重试');
   }
   refused(422, 'unknown-ticket', `${w}: no ticket ${ticketId} in this hall`, '号票不存在');
