@@ -8,6 +8,7 @@ import { formatHlc } from '../../shared/clock/hlc';
 import type { HallEvent } from '../../shared/events/envelope';
 import { localDate } from '../../shared/schedule';
 import { NOISY_PER_MINUTE } from '../../server/admission/noisy';
+import { migrate } from '../../server/db/migrations';
 import { TestTerminal } from '../support/hall';
 import { DB_KINDS, call, enrollTerminal, freshDb, startServer, type RunningServer, type TestDb } from '../support/server';
 
@@ -301,5 +302,31 @@ describe.each(DB_KINDS)('events at the door on %s', (kind) => {
       expect(summary.quiet + summary.visible).toBe(1000);
       expect(summary.quiet).toBeGreaterThanOrEqual(1000 - 2 * NOISY_PER_MINUTE);
     });
+  });
+});
+
+describe.each(DB_KINDS)('the upgrade to the door on %s', (kind) => {
+  it("keeps every stored event and gives each origin the newest hlc it had stored (the floor for its next push)", async () => {
+    const tdb = await freshDb(kind);
+    try {
+      await migrate(tdb.db);
+      // The database as the release before left it: no last_hlc, no quiet flag.
+      await tdb.db.exec(`
+        ALTER TABLE origins DROP COLUMN last_hlc; ALTER TABLE events DROP COLUMN quiet;
+        DROP TABLE noisy_counts; DROP TABLE overrides; DELETE FROM schema_migrations WHERE id = 11;`);
+      const t = new TestTerminal('counter-1', () => Date.now() - 30 * MIN, 1);
+      const old = [t.emit('window.opened', { windowId: 'w1' }), t.emit('window.paused', { windowId: 'w1', reason: 'lunch' }), t.emit('window.resumed', { windowId: 'w1' })];
+      for (const e of old) {
+        await tdb.db.query('INSERT INTO events (hall, origin, seq, hlc, type, body) VALUES ($1, $2, $3, $4, $5, $6)', [e.hall, e.origin, e.seq, e.hlc, e.type, JSON.stringify(e)]);
+      }
+      await tdb.db.query('INSERT INTO origins (origin, hall, held) VALUES ($1, $2, $3)', [t.origin, 'hall-1', 3]);
+      await migrate(tdb.db);
+      const o = await tdb.db.query<{ held: number; last_hlc: string }>('SELECT held, last_hlc FROM origins WHERE origin = $1', [t.origin]);
+      expect(o.rows[0]).toMatchObject({ held: 3, last_hlc: old[2]!.hlc });
+      const events = await tdb.db.query<{ seq: number; quiet: boolean }>('SELECT seq, quiet FROM events WHERE origin = $1 ORDER BY seq', [t.origin]);
+      expect(events.rows.map((r) => [Number(r.seq), r.quiet])).toEqual([[1, false], [2, false], [3, false]]);
+    } finally {
+      await tdb.drop();
+    }
   });
 });
