@@ -123,6 +123,17 @@ export function notFoundPage(): string {
   );
 }
 
+/** 429: this address asked too often (rate limits, server/security/limits.ts). */
+export function busyPage(retryAfterS: number): string {
+  return page(
+    '请稍后再试 · Try again later',
+    `<h1>${both('排队进度', 'Queue progress')}</h1>
+<section class="card closed"><p class="state">${both('查询过于频繁', 'Too many requests')}</p>
+<p>${both(`请 ${retryAfterS} 秒后再试`, `Please try again in ${retryAfterS} s`)}</p></section>`,
+    false,
+  );
+}
+
 export function smsFormPage(token: string, number: string, error?: { zh: string; en: string }): string {
   return page(
     '短信提醒 · SMS reminder',

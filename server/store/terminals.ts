@@ -142,12 +142,20 @@ export async function revoke(q: Queryable, hall: string, id: string, now: number
   if (!r.rows.length) refuse(404, 'unknown-terminal', `no terminal ${id} in hall ${hall}`, '没有该终端');
 }
 
-/** The first admin of a hall, from the server's configuration (there is no one to enroll it). */
+/**
+ * The first admin of a hall, from the server's configuration (there is no one to enroll it).
+ * Restores the row whole: role admin, no window, this token, not revoked or expired, whatever
+ * was done to it (issue 15: a hub once could turn it into a kiosk). Another row that holds the
+ * same token hash loses it: the operator's configured token wins.
+ */
 export async function ensureAdmin(q: Queryable, hall: string, token: string, now: number): Promise<void> {
+  const hash = sha256(token);
+  await q.query(`UPDATE terminals SET token_hash = NULL, revoked_at = $3, updated_at = $3 WHERE token_hash = $1 AND NOT (hall = $2 AND id = 'admin')`, [hash, hall, now]);
   await q.query(
     `INSERT INTO terminals (hall, id, role, epoch, token_hash, created_at) VALUES ($1, 'admin', 'admin', 1, $2, $3)
-     ON CONFLICT (hall, id) DO UPDATE SET token_hash = EXCLUDED.token_hash, revoked_at = NULL`,
-    [hall, sha256(token), now],
+     ON CONFLICT (hall, id) DO UPDATE SET role = 'admin', window_id = NULL, token_hash = EXCLUDED.token_hash, revoked_at = NULL,
+       token_expires_at = NULL, code_hash = NULL, code_expires_at = NULL`,
+    [hall, hash, now],
   );
 }
 
@@ -189,15 +197,27 @@ export async function markRelayed(q: Queryable, hall: string, id: string, update
   await q.query('UPDATE terminals SET upstream_synced_at = $3 WHERE hall = $1 AND id = $2', [hall, id, updatedAt]);
 }
 
+/** The roles a hub may register at central: the hall's own devices, never an admin, hub or booking platform. */
+export const RELAYABLE_ROLES: readonly Role[] = ['kiosk', 'counter', 'evaluator', 'display'];
+
 /**
  * Central's side: a hub registers one of its hall's terminals. The same token then works at
- * central, under the same epoch, so the terminal can fail over to central. A hub may not
- * register hubs or admins, nor move a terminal backwards in epochs.
+ * central, under the same epoch, so the terminal can fail over to central. A hub registers only
+ * in its own hall (the caller passes the hub's hall) and only terminal roles; it never
+ * overwrites a row of another role (an admin, a hub, or a terminal central's admin created
+ * as something else), never takes a token hash another row holds, and never moves a terminal
+ * backwards in epochs.
  */
 export async function adoptRelayed(q: Queryable, hall: string, t: RelayedTerminal, now: number): Promise<void> {
-  if (t.role === 'hub' || t.role === 'admin') refuse(403, 'role-not-relayable', `a hub cannot register a ${t.role}`, '大厅服务器不能注册该类终端');
+  if (!RELAYABLE_ROLES.includes(t.role)) refuse(403, 'role-not-relayable', `a hub cannot register a ${t.role} (only ${RELAYABLE_ROLES.join(', ')})`, '大厅服务器不能注册该类终端');
   const cur = await q.query<TerminalRow>('SELECT * FROM terminals WHERE hall = $1 AND id = $2', [hall, t.id]);
-  if (cur.rows[0] && cur.rows[0].epoch > t.epoch) refuse(409, 'epoch-behind', `${t.id} is at epoch ${cur.rows[0].epoch} here; the hub says ${t.epoch}`, '终端注册信息已过期');
+  const row = cur.rows[0];
+  if (row && row.role !== t.role) {
+    refuse(409, 'role-mismatch', `${t.id} is a ${row.role} here, not a ${t.role}: a hub never changes another role's terminal (re-create it at central)`, '该终端在中心的类型不同，大厅服务器不能修改');
+  }
+  if (row && row.epoch > t.epoch) refuse(409, 'epoch-behind', `${t.id} is at epoch ${row.epoch} here; the hub says ${t.epoch}`, '终端注册信息已过期');
+  const clash = await q.query('SELECT 1 FROM terminals WHERE token_hash = $1 AND NOT (hall = $2 AND id = $3)', [t.tokenHash, hall, t.id]);
+  if (clash.rows.length) refuse(409, 'token-clash', `another terminal already holds this token; enroll ${t.id} again at the hub`, '该令牌已被其他终端使用，请在大厅服务器重新注册该终端');
   await q.query(
     `INSERT INTO terminals (hall, id, role, window_id, epoch, token_hash, revoked_at, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)

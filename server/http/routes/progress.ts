@@ -4,12 +4,15 @@
  * same as a plain HTML form for the page, which runs no script). No sign-in: the token is the
  * capability. An unknown token answers 404 with the same body whatever the reason, and every
  * answer takes at least FLOOR_MS, so neither content nor timing tells which tokens exist.
+ * Rate limits per client address (429 with Retry-After): lookups of tokens no ticket has
+ * (a scan of the token space), lookups overall, and SMS subscriptions.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { TicketTokens, progressView, SUBSCRIBABLE, type ProgressView, type TokenEntry } from '../../store/progress';
-import { PROGRESS_CSP, notFoundPage, progressPage, smsFormPage } from '../../store/progressPage';
+import { PROGRESS_CSP, busyPage, notFoundPage, progressPage, smsFormPage } from '../../store/progressPage';
+import { RateLimitedError } from '../../security/limits';
 import { PHONE_PATTERN, isSubscribed, maskPhone, subscribe } from '../../sms/subscriptions';
 import type { ServerContext } from '../context';
 import { refuse } from '../errors';
@@ -39,9 +42,13 @@ async function floor<T>(fn: () => Promise<T>): Promise<T> {
 export function progressRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const tokens = new TicketTokens();
 
-  const load = async (token: string): Promise<{ entry: TokenEntry; view: ProgressView } | undefined> => {
+  const load = async (token: string, address: string): Promise<{ entry: TokenEntry; view: ProgressView } | undefined> => {
+    ctx.limits.checkProgress(address);
     const entry = await tokens.find(ctx.db, token);
-    if (!entry) return undefined;
+    if (!entry) {
+      ctx.limits.progressMissed(address);
+      return undefined;
+    }
     const now = ctx.now();
     return ctx.db.tx(async (q) => {
       const fold = await ctx.cache.get(q, entry.hall, now);
@@ -58,6 +65,15 @@ export function progressRoutes(app: FastifyInstance, ctx: ServerContext): void {
   };
 
   const html = (reply: FastifyReply, status: number, body: string) => reply.status(status).type('text/html; charset=utf-8').send(body);
+  /** The pages' 429 is a page too (the JSON routes' goes through the error handler). */
+  const page = async (reply: FastifyReply, fn: () => Promise<unknown>) => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof RateLimitedError)) throw err;
+      return html(reply.header('retry-after', String(err.retryAfterS)), 429, busyPage(err.retryAfterS));
+    }
+  };
 
   // Encapsulated: the form body parser and the headers apply to these routes only.
   void app.register(async (scope) => {
@@ -74,24 +90,27 @@ export function progressRoutes(app: FastifyInstance, ctx: ServerContext): void {
     });
 
     scope.get('/p/:token', (req, reply) =>
-      floor(async () => {
-        const { token } = req.params as { token: string };
-        const found = await load(token);
-        return found ? html(reply, 200, progressPage(found.view, token)) : html(reply, 404, notFoundPage());
-      }),
+      floor(() =>
+        page(reply, async () => {
+          const { token } = req.params as { token: string };
+          const found = await load(token, req.ip);
+          return found ? html(reply, 200, progressPage(found.view, token)) : html(reply, 404, notFoundPage());
+        }),
+      ),
     );
 
     scope.get('/api/progress/:token', (req) =>
       floor(async () => {
-        const found = await load((req.params as { token: string }).token);
+        const found = await load((req.params as { token: string }).token, req.ip);
         return found ? found.view : refuse(404, NOT_FOUND.error, NOT_FOUND.message, NOT_FOUND.messageZh);
       }),
     );
 
     scope.post('/api/progress/:token/sms', (req) =>
       floor(async () => {
-        const found = await load((req.params as { token: string }).token);
+        const found = await load((req.params as { token: string }).token, req.ip);
         if (!found) return refuse(404, NOT_FOUND.error, NOT_FOUND.message, NOT_FOUND.messageZh);
+        ctx.limits.takeSms(req.ip);
         const r = PhoneSchema.safeParse(req.body);
         const phone = r.success ? r.data.phone : '';
         const outcome = await subscribeTo(found.entry, found.view, phone);
@@ -102,23 +121,28 @@ export function progressRoutes(app: FastifyInstance, ctx: ServerContext): void {
     );
 
     scope.get('/p/:token/sms', (req, reply) =>
-      floor(async () => {
-        const { token } = req.params as { token: string };
-        const found = await load(token);
-        return found ? html(reply, 200, smsFormPage(token, found.view.number)) : html(reply, 404, notFoundPage());
-      }),
+      floor(() =>
+        page(reply, async () => {
+          const { token } = req.params as { token: string };
+          const found = await load(token, req.ip);
+          return found ? html(reply, 200, smsFormPage(token, found.view.number)) : html(reply, 404, notFoundPage());
+        }),
+      ),
     );
 
     scope.post('/p/:token/sms', (req, reply) =>
-      floor(async () => {
-        const { token } = req.params as { token: string };
-        const found = await load(token);
-        if (!found) return html(reply, 404, notFoundPage());
-        const r = PhoneSchema.safeParse(req.body);
-        const outcome = await subscribeTo(found.entry, found.view, r.success ? r.data.phone : '');
-        if (outcome === 'ok') return reply.status(303).header('location', `/p/${token}`).send();
-        return html(reply, outcome === 'bad-phone' ? 400 : 409, smsFormPage(token, found.view.number, outcome === 'bad-phone' ? BAD_PHONE : CLOSED));
-      }),
+      floor(() =>
+        page(reply, async () => {
+          const { token } = req.params as { token: string };
+          const found = await load(token, req.ip);
+          if (!found) return html(reply, 404, notFoundPage());
+          ctx.limits.takeSms(req.ip);
+          const r = PhoneSchema.safeParse(req.body);
+          const outcome = await subscribeTo(found.entry, found.view, r.success ? r.data.phone : '');
+          if (outcome === 'ok') return reply.status(303).header('location', `/p/${token}`).send();
+          return html(reply, outcome === 'bad-phone' ? 400 : 409, smsFormPage(token, found.view.number, outcome === 'bad-phone' ? BAD_PHONE : CLOSED));
+        }),
+      ),
     );
   });
 }

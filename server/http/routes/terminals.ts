@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { CreateTerminalSchema, EnrollRequestSchema, RelayedTerminalSchema } from '../../../shared/sync/protocol';
 import { adoptRelayed, createTerminal, enroll, listTerminals, revoke } from '../../store/terminals';
 import { parse, principal, type ServerContext } from '../context';
+import { RequestError, refuse } from '../errors';
 
 export function terminalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/admin/terminals', async (req) => {
@@ -36,13 +37,26 @@ export function terminalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.put('/api/hub/terminals/:id', async (req) => {
     const who = await principal(ctx, req, ['hub']);
     const t = parse(RelayedTerminalSchema, { ...(req.body as object), id: (req.params as { id: string }).id });
-    await ctx.db.tx((q) => adoptRelayed(q, who.hall, t, ctx.now()));
+    try {
+      await ctx.db.tx((q) => adoptRelayed(q, who.hall, t, ctx.now()));
+    } catch (err) {
+      // Two registrations racing for one token hash: the unique index decides, the answer is 409.
+      if ((err as { code?: unknown }).code === '23505') refuse(409, 'token-clash', `another terminal already holds this token; enroll ${t.id} again at the hub`, '该令牌已被其他终端使用');
+      throw err;
+    }
     if (t.revoked) ctx.live.kick(who.hall, t.id);
     return { registered: t.id };
   });
 
+  // Wrong codes count against the client address (429 past the budget); enrollments do not.
   app.post('/api/enroll', async (req) => {
+    ctx.limits.checkEnroll(req.ip);
     const { code } = parse(EnrollRequestSchema, req.body);
-    return ctx.db.tx((q) => enroll(q, code, ctx.now()));
+    try {
+      return await ctx.db.tx((q) => enroll(q, code, ctx.now()));
+    } catch (err) {
+      if (err instanceof RequestError && err.status === 401) ctx.limits.enrollFailed(req.ip);
+      throw err;
+    }
   });
 }
