@@ -402,6 +402,8 @@ describe('kiosk', () => {
       expect(await qr.getAttribute('data-qr')).toBe(`${hall.url}/p/${eticket.token}`);
       expect((await qr.boundingBox())!.width).toBeGreaterThanOrEqual(300);
       expect(await tid('eticket-screen').textContent()).toContain('拍照');
+      // The printer answered DLE EOT with "out of paper": the citizen reads it in plain words.
+      expect(await page.locator('.print-error').textContent()).toContain('取号机的打印纸用完了');
       await shots('kiosk-eticket');
     } finally {
       hall.sims!.printer.state.paper = 'ok';
