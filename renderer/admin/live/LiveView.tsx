@@ -8,6 +8,7 @@ import { Bi } from '../../i18n/Bi';
 import { ago, hhmm, minutes } from '../../i18n/format';
 import { CONDITION_TEXT, terminalCondition } from './health';
 import { liveModel } from './liveModel';
+import { OverridesPanel } from './OverridesPanel';
 import { useTerminalHealth } from './useTerminalHealth';
 
 const ROLE_NAMES: Record<string, { zh: string; en: string }> = {
@@ -231,6 +232,8 @@ export function LiveView() {
           </tbody>
         </table>
       </section>
+
+      <OverridesPanel />
     </div>
   );
 }
