@@ -5,14 +5,17 @@
  * output with each published end-of-code setting. What the kiosk gets is a Scan with the right
  * text; damaged input is refused and reported, never delivered, never a crash.
  */
+import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceError } from '../../electron/devices/common/errors';
+import { nativeOverrides } from '../../electron/devices/common/native';
 import { ScannerSchema } from '../../electron/devices/config';
-import { createScanner } from '../../electron/devices/scanner';
+import { createScanner, superviseScanner } from '../../electron/devices/scanner';
+import type { HidDeviceInfo } from '../../electron/devices/scanner/hidLink';
 import { HidPosScanner } from '../../electron/devices/scanner/hidPos';
 import type { SerialScanner } from '../../electron/devices/scanner/serial';
 import { ScannerSim } from '../../electron/devices/sim/scannerSim';
-import { ScanSchema, type Scan } from '../../shared/devices/contract';
+import { DeviceEventSchema, ScanSchema, type DeviceEvent, type DeviceHealth, type Scan } from '../../shared/devices/contract';
 import { hex, loadTrace, replayLink } from '../fixtures/devices/traces';
 
 interface HidTrace {
@@ -159,5 +162,42 @@ describe('serial scanners: every published end-of-code setting through SerialSca
     expect(sim({ suffix: 'stx-etx' })).toBe(h(t('STX ... ETX')));
     expect(sim({ suffix: 'stx-etx', codeId: 's' })).toBe(h(t('STX Code ID ... ETX (Honeywell N3680, Code ID s = QR)')));
     expect(sim({ suffix: 'stx-etx', codeId: 's', eot: true })).toBe(h(t('STX Code ID ... EOT (Honeywell N3680)')));
+  });
+});
+
+describe('HID POS end to end: the published capture through node-hid (a stand-in), the supervisor and the screens', () => {
+  afterEach(() => nativeOverrides.delete('node-hid'));
+
+  it('a Honeywell 1400g (0C2E:0B8F) is opened at its usage page 0x8C interface, not its keyboard one, and every code reaches the screens', async () => {
+    const opened: Array<EventEmitter & { path: string }> = [];
+    class Device extends EventEmitter {
+      constructor(readonly path: string) {
+        super();
+        opened.push(this);
+      }
+      write(values: number[]): number {
+        return values.length;
+      }
+      close(): void {
+        this.removeAllListeners();
+      }
+    }
+    const list: HidDeviceInfo[] = [
+      { vendorId: 0x0c2e, productId: 0x0b8f, path: '/dev/hidraw1', usagePage: 0x01, usage: 0x06, product: 'Voyager 1400g (keyboard)' },
+      { vendorId: 0x0c2e, productId: 0x0b8f, path: '/dev/hidraw2', usagePage: 0x8c, usage: 0x02, product: 'Voyager 1400g' },
+    ];
+    nativeOverrides.set('node-hid', { devices: () => list, HID: Device });
+    const events: DeviceEvent[] = [];
+    const health: DeviceHealth[] = [];
+    const cfg = ScannerSchema.parse({ id: 'kiosk-scanner', type: 'hid-pos', vendorId: '0c2e', productId: '0b8f' });
+    const { supervisor } = superviseScanner(cfg, { toScreens: (e) => events.push(DeviceEventSchema.parse(e)), onHealth: (h) => health.push(h), baseMs: 20, capMs: 50 });
+    supervisor.start();
+    await expect.poll(() => health.at(-1)?.state).toBe('ok');
+    expect(opened.map((d) => d.path)).toEqual(['/dev/hidraw2']);
+    const all = [...hid.published, ...hid.layout];
+    for (const t of all) for (const r of t.reports) opened[0]!.emit('data', Buffer.from(hex(r)));
+    await supervisor.stop();
+    const scans = events.flatMap((e) => (e.type === 'scan' ? [e.scan] : []));
+    expect(scans).toEqual(all.flatMap((t) => t.messages.map((m) => scanOf(m, 'hid-pos'))));
   });
 });
