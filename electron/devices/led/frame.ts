@@ -194,7 +194,8 @@ export class LedFrameParser implements Framer<LedFrameParsed> {
       return 'again';
     }
     const firstEnd = this.head + this.cs;
-    const e = indexOfSeq(view, end, firstEnd);
+    // Only within the longest frame: a flood of start bytes must not cost a scan of the whole buffer per byte.
+    const e = indexOfSeq(view.subarray(0, this.maxFrame), end, firstEnd);
     if (e < 0) {
       if (view.length > this.maxFrame) {
         this.drop(1, 'frame too long or without its end bytes');
