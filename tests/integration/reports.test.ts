@@ -504,7 +504,7 @@ describe.each(DB_KINDS)('reports on %s', (kind) => {
     await ev(TUE, '09:26', 'counter-2', 'ticket.called', { ticketId: T.U3!, windowId: 'w2' });
     await ev(TUE, '09:29', 'counter-2', 'ticket.skipped', { ticketId: T.U3!, windowId: 'w2' });
     await serve(TUE, 'counter-1', 'w1', 'U1', ['09:30', '09:31', '09:51']);
-    await ev(TUE, '09:35', 'kiosk-1', 'ticket.requeued', { ticketId: T.U3! });
+    await ev(TUE, '09:35', 'counter-2', 'ticket.requeued', { ticketId: T.U3!, windowId: 'w2' });
     await serve(TUE, 'counter-2', 'w2', 'U3', ['09:40', '09:41', '10:00']);
     await rate(TUE, '09:51:30', 'eval-1', 'w1', 'U1', 5);
     await rate(TUE, '10:00:30', 'eval-2', 'w2', 'U3', 4);
