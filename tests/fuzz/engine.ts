@@ -59,6 +59,10 @@ export interface FuzzOptions {
   log?: (line: string) => void;
   /** Print every input as it is fed (to watch one iteration). */
   trace?: boolean;
+  /** Told before each iteration starts (the watchdog thread watches these). */
+  onIteration?: (iteration: number, target: string) => void;
+  /** Told of every finding as it is counted. */
+  onFinding?: (f: Finding) => void;
 }
 
 export interface FuzzSummary {
@@ -148,6 +152,7 @@ export async function runFuzz(targets: readonly FuzzTarget[], o: FuzzOptions): P
         },
       };
       current = (err) => fail('crash', `unhandled: ${describeError(err)}`);
+      o.onIteration?.(i, target.name);
       const t0 = performance.now();
       if (target.virtualTime) clock.install();
       try {
@@ -172,6 +177,7 @@ export async function runFuzz(targets: readonly FuzzTarget[], o: FuzzOptions): P
         else if (f.kind === 'hang') summary.hangs += 1;
         else if (f.kind === 'unbounded') summary.unbounded += 1;
         else summary.wrong += 1;
+        o.onFinding?.(f);
         if (summary.findings.length < printLimit) {
           summary.findings.push(f);
           o.log?.(formatFinding(f, o.seed));

@@ -95,7 +95,9 @@ export class Ff68Framer implements Framer<Ff68Frame> {
   }
 
   private drop(n: number, reason: string): void {
-    this.report.onDiscard?.(toHex(this.buf.consume(n), 64), reason);
+    // Consume first: `onDiscard?.(…)` skips its arguments when there is no listener.
+    const dropped = this.buf.consume(n);
+    this.report.onDiscard?.(toHex(dropped, 64), reason);
   }
 }
 

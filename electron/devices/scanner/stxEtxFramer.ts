@@ -49,7 +49,7 @@ export class StxEtxFramer implements Framer<StxEtxCode> {
     for (const b of chunk) {
       if (b === STX) {
         flushOutside();
-        if (this.open) this.o.onDiscard?.(toHex(this.buf.consume(this.buf.length), 32), 'a new STX before the end of the frame (incomplete scan)');
+        if (this.open) this.discard('a new STX before the end of the frame (incomplete scan)');
         this.open = true;
         continue;
       }
@@ -65,7 +65,7 @@ export class StxEtxFramer implements Framer<StxEtxCode> {
         continue;
       }
       if (this.buf.length >= this.maxBytes) {
-        this.o.onDiscard?.(toHex(this.buf.consume(this.buf.length), 32), `code longer than ${this.maxBytes} bytes`);
+        this.discard(`code longer than ${this.maxBytes} bytes`);
         this.open = false;
         continue;
       }
@@ -77,7 +77,7 @@ export class StxEtxFramer implements Framer<StxEtxCode> {
 
   /** The stale timer: an unfinished frame is dropped (reported). */
   flush(): undefined {
-    if (this.open) this.o.onDiscard?.(toHex(this.buf.consume(this.buf.length), 32), 'no ETX after the code (incomplete scan)');
+    if (this.open) this.discard('no ETX after the code (incomplete scan)');
     this.open = false;
     return undefined;
   }
@@ -85,6 +85,12 @@ export class StxEtxFramer implements Framer<StxEtxCode> {
   reset(): void {
     this.buf.clear();
     this.open = false;
+  }
+
+  /** Drop what the frame holds (consumed first: `onDiscard?.(…)` skips its arguments when there is no listener). */
+  private discard(reason: string): void {
+    const dropped = this.buf.consume(this.buf.length);
+    this.o.onDiscard?.(toHex(dropped, 32), reason);
   }
 
   private code(frame: Uint8Array): StxEtxCode | undefined {

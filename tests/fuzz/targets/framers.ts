@@ -12,6 +12,9 @@ import { HID_POS_REPORT_SIZE, HidPosAssembler, hidPosReports } from '../../../el
 import { codeFromBytes } from '../../../electron/devices/scanner/text';
 import { KEYPAD_END, KEYPAD_START, KeypadFramer } from '../../../electron/devices/evaluator/rs485';
 import { BUILTIN_FRAMES, LedFrameParser, buildLedFrame, resolveLedFrame, type LedFrameSpec } from '../../../electron/devices/led/frame';
+import { EOT, ETX, STX, StxEtxFramer } from '../../../electron/devices/scanner/stxEtxFramer';
+import { Ff68Framer, ff68Frame } from '../../../electron/devices/evaluator/ff68';
+import { ff68DisplayFrame, ff68Shown } from '../../../electron/devices/led/ff68Display';
 import { CardReadSchema } from '../../../shared/identity';
 import type { FuzzTarget, IterationContext } from '../engine';
 import { concat, mutateFrames } from '../mutate';
@@ -351,3 +354,61 @@ const byteBuffer: FuzzTarget = {
 };
 
 export const FRAMER_TARGETS: FuzzTarget[] = [cardFramer, cardParse, printerStatus, scanLines, hidPos, scanText, keypad, ledParser, ledEncode, byteBuffer];
+
+// ---- published-protocol framers (issue 16): STX…ETX scanners, the FF 68 bus ----
+
+const stxEtx: FuzzTarget = {
+  name: 'scanner.stxEtxFramer',
+  weight: 4,
+  run(ctx) {
+    const { rng } = ctx;
+    const codeId = rng.chance(0.3);
+    const maxBytes = rng.pick([16 * 1024, 256]);
+    const report = rng.chance(0.5) ? {} : { onDiscard: () => {} };
+    runFramer(ctx, {
+      make: () => {
+        const f = new StxEtxFramer({ codeId, maxBytes, ...report });
+        return { push: (c) => f.push(c), end: () => (f.flush(), []), held: () => heldBytes(f) };
+      },
+      bound: maxBytes,
+      shape: { marks: [STX], checksumAt: -1 },
+      frames: () =>
+        Array.from({ length: rng.range(1, 3) }, () => {
+          const code = scanCode(ctx, false)
+            .subarray(0, maxBytes - 2)
+            .map((b) => (b === STX || b === ETX || b === EOT ? 0x41 : b));
+          return concat([Uint8Array.of(STX), codeId ? Uint8Array.of(rng.pick([0x51, 0x6a, 0x64])) : new Uint8Array(0), code, Uint8Array.of(rng.chance(0.8) ? ETX : EOT)]);
+        }),
+      expect: (f) => toHexKey(f.subarray(codeId ? 2 : 1, f.length - 1)),
+      key: (c) => toHexKey(c.data),
+      check: (c) => (c.data.length > maxBytes ? `a ${c.data.length}-byte code above maxBytes` : undefined),
+    });
+  },
+};
+
+const ff68: FuzzTarget = {
+  name: 'evaluator.ff68Framer',
+  weight: 4,
+  run(ctx) {
+    const { rng } = ctx;
+    const report = rng.chance(0.5) ? {} : { onDiscard: () => {} };
+    runFramer(ctx, {
+      make: () => {
+        const f = new Ff68Framer(report);
+        return { push: (c) => f.push(c), held: () => heldBytes(f) };
+      },
+      // The longest frame (L = 16) less one byte.
+      bound: 16 + 7 - 1,
+      shape: { length: { at: 2, size: 1 }, checksumAt: -2, marks: [0xff, 0x68] },
+      frames: () =>
+        Array.from({ length: rng.range(1, 4) }, () =>
+          rng.chance(0.5) ? ff68Frame(rng.range(1, 8), 0x11, [rng.range(0, 3)]) : rng.chance(0.5) ? ff68DisplayFrame(rng.range(1, 8), `A${rng.range(0, 999)}`) : ff68Frame(rng.int(256), rng.int(256), rng.bytes(rng.int(15))),
+        ),
+      expect: (f) => toHexKey(f),
+      key: (f) => f.raw.replace(/ /g, ''),
+      check: (f) => (ff68Shown(f) === undefined && f.func === 0x02 && f.data.length === 6 && f.data.every((d) => d <= 10) ? 'a display frame that shows nothing' : undefined),
+    });
+  },
+};
+
+FRAMER_TARGETS.push(stxEtx, ff68);
