@@ -104,6 +104,24 @@ describe.each(DB_KINDS)('secrets never in URLs or logs, on %s', (kind) => {
     await l.closed;
   });
 
+  it("once the hall switches the transition off (HALLQ_LIVE_TOKEN_IN_URL=refuse), an old terminal's ?token= socket is told why and closed", async () => {
+    const strict = await startServer(tdb.db, { hall: 'hall-strict', liveTokenInUrl: 'refuse' });
+    try {
+      const l = openLive(`${strict.url.replace('http', 'ws')}/api/sync/live?token=${encodeURIComponent(displayToken)}`);
+      expect((await l.closed).code).toBe(4001);
+      expect(l.messages).toEqual([expect.objectContaining({ t: 'error', error: 'token-in-url' })]);
+      // The same terminal, updated, authenticates with its first message.
+      const fresh = openLive(`${strict.url.replace('http', 'ws')}/api/sync/live`);
+      await opened(fresh);
+      fresh.ws.send(JSON.stringify({ t: 'auth', token: displayToken }));
+      await until('hello', () => fresh.messages.some((m) => m.t === 'hello'));
+      fresh.ws.close();
+      await fresh.closed;
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('no log line holds a token, a one-time code, a progress link or an ID number', async () => {
     const created = await call(s.url, 'POST', '/api/admin/terminals', { token: s.adminToken, body: { id: 'kiosk-9', role: 'kiosk' } });
     const code = created.body.code as string;
