@@ -15,6 +15,8 @@ let kiosk: OpenedPage;
 let c1: OpenedPage;
 
 const DESK = { width: 1366, height: 768 };
+/** The hall server's answers to a wrong PIN or staff number (401, 404) show in the console as failed loads. */
+const notPinAnswer = (e: string) => !/status of (401|404) /.test(e);
 
 /** A ticket issued at the kiosk (through its coordinator, as the kiosk screen does). */
 async function issue(serviceId = 'hukou'): Promise<string> {
@@ -125,7 +127,7 @@ describe('counter', () => {
     expect(await windowOf(page, 'w1')).toMatchObject({ state: 'open', staffId: 's1' });
     expect(await text(page, 'staff-name')).toContain('王芳');
     await led('1号窗口');
-    expect(c1.errors).toEqual([]);
+    expect(c1.errors.filter(notPinAnswer)).toEqual([]);
   });
 
   it('call next calls the earliest waiting ticket and shows the call on the window LED strip (R3)', async () => {
@@ -357,7 +359,7 @@ describe('counter', () => {
     await page.locator('[data-testid="call-next"]').waitFor();
     expect(await windowOf(page, 'w1')).toMatchObject({ state: 'open', staffId: 's1' });
     await led('1号窗口');
-    expect(c1.errors).toEqual([]);
+    expect(c1.errors.filter(notPinAnswer)).toEqual([]);
   });
 });
 

@@ -58,7 +58,7 @@ async function checkPin(ctx: ServerContext, who: Principal, staffId: string, pin
   const now = ctx.now();
   const fold = await ctx.db.tx((q) => ctx.cache.get(q, who.hall, now));
   const staff = fold.state.config.staff.get(staffId);
-  if (!staff) refuse(404, 'unknown-staff', `no staff member ${staffId} in this hall`, `本大厅没有工号为 ${staffId} 的工作人员`);
+  if (!staff) refuse(404, 'unknown-staff', `No staff member has the number "${staffId}". Please check it.`, `没有工号为“${staffId}”的工作人员，请核对工号。`);
   if (staff!.windows && who.windowId && !staff!.windows.includes(who.windowId)) {
     refuse(403, 'staff-not-at-window', `${staffId} is not assigned to window ${who.windowId}`, `该工作人员未被分配到本窗口`);
   }
