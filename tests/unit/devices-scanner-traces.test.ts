@@ -169,14 +169,19 @@ describe('HID POS end to end: the published capture through node-hid (a stand-in
   afterEach(() => nativeOverrides.delete('node-hid'));
 
   it('a Honeywell 1400g (0C2E:0B8F) is opened at its usage page 0x8C interface, not its keyboard one, and every code reaches the screens', async () => {
-    const opened: Array<EventEmitter & { path: string }> = [];
+    const opened: Array<EventEmitter & { path: string; features: number[][] }> = [];
     class Device extends EventEmitter {
+      readonly features: number[][] = [];
       constructor(readonly path: string) {
         super();
         opened.push(this);
       }
       write(values: number[]): number {
         return values.length;
+      }
+      sendFeatureReport(data: number[]): number {
+        this.features.push(data);
+        return data.length;
       }
       close(): void {
         this.removeAllListeners();
@@ -194,6 +199,8 @@ describe('HID POS end to end: the published capture through node-hid (a stand-in
     supervisor.start();
     await expect.poll(() => health.at(-1)?.state).toBe('ok');
     expect(opened.map((d) => d.path)).toEqual(['/dev/hidraw2']);
+    // Put into HID POS mode as the published WebHID library does for Honeywell: feature report FE = 01.
+    await expect.poll(() => opened[0]!.features).toEqual([[0xfe, 0x01]]);
     const all = [...hid.published, ...hid.layout];
     for (const t of all) for (const r of t.reports) opened[0]!.emit('data', Buffer.from(hex(r)));
     await supervisor.stop();

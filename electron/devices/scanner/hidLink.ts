@@ -26,7 +26,14 @@ export interface HidHandle {
   on(event: 'data', l: (data: Buffer) => void): unknown;
   on(event: 'error', l: (err: Error) => void): unknown;
   write(values: number[]): number;
+  /** node-hid has it; a stand-in may not. The first byte is the report id. */
+  sendFeatureReport?(data: number[]): number;
   close(): void;
+}
+
+/** A HID link can also send a feature report (report id first). */
+export interface HidByteLink extends ByteLink {
+  sendFeatureReport(bytes: Uint8Array): Promise<void>;
 }
 
 export interface HidModule {
@@ -56,7 +63,7 @@ export function matchesHid(d: HidDeviceInfo, f: HidFilter): boolean {
   );
 }
 
-export async function openHidLink(f: HidFilter): Promise<ByteLink> {
+export async function openHidLink(f: HidFilter): Promise<HidByteLink> {
   const hid = loadNative<HidModule>('node-hid');
   const what = `${f.label} ${hex4(f.vendorId)}:${hex4(f.productId)}${f.usagePage !== undefined ? ` usage page 0x${f.usagePage.toString(16)}` : ''}`;
   let list: HidDeviceInfo[];
@@ -104,6 +111,15 @@ export async function openHidLink(f: HidFilter): Promise<ByteLink> {
         dev.write(Array.from(bytes));
       } catch (err) {
         throw new DeviceError('transport', 'write-failed', { zh: '写入设备失败', en: (err as Error).message });
+      }
+    },
+    sendFeatureReport: async (bytes) => {
+      if (ev.isClosed) throw new DeviceError('transport', 'closed', { zh: '设备已断开', en: `${what} is closed` });
+      if (!dev.sendFeatureReport) throw new DeviceError('transport', 'no-feature-reports', { zh: '设备不支持特性报告', en: `${what} takes no feature reports` });
+      try {
+        dev.sendFeatureReport(Array.from(bytes));
+      } catch (err) {
+        throw new DeviceError('transport', 'feature-report-failed', { zh: '写入设备失败', en: (err as Error).message });
       }
     },
     onData: (l) => ev.onData(l),

@@ -8,12 +8,15 @@ import type { Scan } from '../../../shared/devices/contract';
 import { DeviceError, toHex } from '../common/errors';
 import type { ByteLink } from '../common/link';
 import type { SupervisedDriver } from '../common/supervisor';
-import { openHidLink } from './hidLink';
+import { openHidLink, type HidByteLink } from './hidLink';
 import { HidPosAssembler } from './hidPosFramer';
 import { Listeners } from '../common/support';
 import { codeFromBytes, undecodable, type ScanEncoding } from './text';
 
 export const HID_POS_USAGE_PAGE = 0x8c;
+export const HONEYWELL_VENDOR_ID = 0x0c2e;
+/** Feature report id 0xFE, value 1: what a Honeywell scanner is sent after opening (see attach). */
+export const HONEYWELL_ENABLE = Uint8Array.of(0xfe, 0x01);
 
 export interface HidPosScannerOptions {
   id?: string;
@@ -23,6 +26,8 @@ export interface HidPosScannerOptions {
   encoding?: ScanEncoding;
   /** A multi-packet code whose next packet is later than this is dropped. Default 250 ms. */
   packetGapMs?: number;
+  /** Feature report sent after opening (report id first); default FE 01 for Honeywell (vendor 0C2E), none otherwise. */
+  enableReport?: Uint8Array;
   /** Open the link some other way; default: openHidLink(usage page 0x8C + ids). */
   openLink?: () => Promise<ByteLink>;
   now?: () => number;
@@ -65,6 +70,16 @@ export class HidPosScanner implements SupervisedDriver {
 
   async attach(link: ByteLink): Promise<void> {
     this.detach();
+    // Honeywell scanners are put into HID POS mode with feature report FE = 01 after opening
+    // (as NielsLeenheer/WebHidBarcodeScanner does for vendor 0C2E). Failing is not fatal: the
+    // scanner may already be in that mode; it is reported for the log.
+    const feature = this.o.enableReport ?? (this.o.vendorId === HONEYWELL_VENDOR_ID ? HONEYWELL_ENABLE : undefined);
+    const hidLink = link as Partial<HidByteLink>;
+    if (feature && hidLink.sendFeatureReport) {
+      await hidLink.sendFeatureReport(feature).catch((err: unknown) => {
+        this.errors.emit(new DeviceError('transport', 'enable-report-failed', { zh: '扫码枪未能切换到 HID POS 模式', en: `scanner ${this.id}: the enable report ${toHex(feature)} failed (${err instanceof Error ? err.message : String(err)})` }, toHex(feature)));
+      });
+    }
     this.unsubscribe = link.onData((chunk) => {
       for (const code of this.assembler.push(chunk)) {
         const r = codeFromBytes(code.data, this.o.encoding ?? 'auto', code.symbology);
