@@ -5,6 +5,7 @@
 //   2. integration tests (vitest, one file at a time: real servers, databases, ptys)
 //   3. end-to-end tests: the screens built (vite), then driven in headless Chromium (tests/e2e)
 //   4. convergence simulation, fixed seed, 200 runs (tests/sim)
+//   5. device fuzzing, fixed seed, 3,000 iterations (tests/fuzz)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 
@@ -41,6 +42,13 @@ const sim = spawnSync('node', ['--import', 'tsx', 'tests/sim/run.ts', '--seed', 
   stdio: 'inherit',
 });
 if (sim.status === 0) passed += 1;
+else failed += 1;
+
+// 5. fuzz: random and mutated bytes into every device framer, parser and driver, fixed seed (tests/fuzz)
+const fuzz = spawnSync('node', ['--import', 'tsx', 'tests/fuzz/run.ts', '--seed', process.env.FUZZ_SEED ?? '20261207', '--iterations', process.env.FUZZ_ITERATIONS ?? '3000'], {
+  stdio: 'inherit',
+});
+if (fuzz.status === 0) passed += 1;
 else failed += 1;
 
 console.log(`${passed} passed, ${failed} failed`);
