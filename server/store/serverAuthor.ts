@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { HybridClock, hlcWall } from '../../shared/clock/hlc';
-import { authorEvent, type HallEvent } from '../../shared/events';
+import { authorEvent, InvalidEventError, type HallEvent } from '../../shared/events';
+import { RequestError } from '../http/errors';
 import type { EventType, PayloadInput } from '../../shared/events/payloads';
 import { lockHall, type Db } from '../db/db';
 import { EVENTS_CHANNEL, insertEvents, type StoredEvent } from './events';
@@ -39,9 +40,14 @@ export class ServerAuthor {
         [origin, items.length],
       );
       let seq = Number(r.rows[0]!.next_seq) - items.length;
-      const events: HallEvent[] = items.map((it) =>
-        authorEvent({ hall, origin, clock: this.clock, nextSeq: () => ++seq }, it.type, it.payload) as unknown as HallEvent,
-      );
+      let events: HallEvent[];
+      try {
+        events = items.map((it) => authorEvent({ hall, origin, clock: this.clock, nextSeq: () => ++seq }, it.type, it.payload) as unknown as HallEvent);
+      } catch (err) {
+        // What a request asked the server to write failed the door's rules: the request's fault (4xx).
+        if (err instanceof InvalidEventError) throw new RequestError(400, err.code, err.message, '内容不符合要求（含不允许的字符或格式）');
+        throw err;
+      }
       const stored = await insertEvents(q, events);
       await q.query(
         `INSERT INTO origins (origin, hall, held) VALUES ($1, $2, $3) ON CONFLICT (origin) DO UPDATE SET held = GREATEST(origins.held, EXCLUDED.held)`,

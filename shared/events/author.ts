@@ -16,7 +16,12 @@ export interface AuthorContext {
 }
 
 export class InvalidEventError extends Error {
-  constructor(readonly type: string, readonly detail: string) {
+  constructor(
+    readonly type: string,
+    readonly detail: string,
+    /** The door's refusal code (bad-text, not-masked, ...) when it was the door that refused. */
+    readonly code: string = 'invalid-event',
+  ) {
     super(`${type}: ${detail}`);
     this.name = 'InvalidEventError';
   }
@@ -29,7 +34,7 @@ export function authorEvent<T extends EventType>(ctx: AuthorContext, type: T, pa
   // (A configuration value is parsed by whoever admits it: the admin's editor, the server.)
   const data: unknown = parsed.data;
   const refusal = checkAtDoor(type, data, payload);
-  if (refusal) throw new InvalidEventError(type, refusal.message);
+  if (refusal) throw new InvalidEventError(type, refusal.message, refusal.code);
   return {
     v: ENVELOPE_VERSION,
     origin: ctx.origin,

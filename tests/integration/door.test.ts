@@ -188,6 +188,14 @@ describe.each(DB_KINDS)('events at the door on %s', (kind) => {
       expect(r.body.message).toMatch(/value\.name/);
     });
 
+    it('a notice the admin API is asked to publish with a NUL is a 400 naming the field, not a 500; lines are fine', async () => {
+      const bad = await call(s.url, 'POST', '/api/admin/notices', { token: s.adminToken, body: { noticeId: 'n1', text: { zh: '今日\u0000停电', en: 'Power cut' } } });
+      expect(bad).toMatchObject({ status: 400, body: { error: 'bad-text', messageZh: expect.any(String) } });
+      expect(bad.body.message).toMatch(/payload\.text\.zh/);
+      const ok = await call(s.url, 'POST', '/api/admin/notices', { token: s.adminToken, body: { noticeId: 'n1', text: { zh: '今日下午\n暂停办理', en: 'No service\nthis afternoon' } } });
+      expect(ok.status).toBe(200);
+    });
+
     it('a full ID number or an unmasked name on a ticket is refused (R21)', async () => {
       const kiosk = actors['kiosk-1']!;
       kiosk.at = Date.now();
