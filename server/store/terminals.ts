@@ -175,11 +175,14 @@ export interface RelayedTerminal {
   revoked: boolean;
 }
 
-/** The hub's side: registrations central has not heard of yet (never hubs or admins). */
+/** The roles a hub may register at central: the hall's own devices, never an admin, hub or booking platform. */
+export const RELAYABLE_ROLES: readonly Role[] = ['kiosk', 'counter', 'evaluator', 'display'];
+
+/** The hub's side: registrations central has not heard of yet (terminal roles only: never hubs, admins or booking). */
 export async function terminalsToRelay(q: Queryable, hall: string): Promise<Array<RelayedTerminal & { updatedAt: number }>> {
   const r = await q.query<TerminalRow & { token_hash: string; updated_at: number }>(
-    `SELECT * FROM terminals WHERE hall = $1 AND role NOT IN ('hub', 'admin') AND token_hash IS NOT NULL AND updated_at IS NOT NULL
-       AND (upstream_synced_at IS NULL OR upstream_synced_at < updated_at)`,
+    `SELECT * FROM terminals WHERE hall = $1 AND role IN (${RELAYABLE_ROLES.map((r) => `'${r}'`).join(', ')}) AND token_hash IS NOT NULL
+       AND updated_at IS NOT NULL AND (upstream_synced_at IS NULL OR upstream_synced_at < updated_at)`,
     [hall],
   );
   return r.rows.map((t) => ({
@@ -196,9 +199,6 @@ export async function terminalsToRelay(q: Queryable, hall: string): Promise<Arra
 export async function markRelayed(q: Queryable, hall: string, id: string, updatedAt: number): Promise<void> {
   await q.query('UPDATE terminals SET upstream_synced_at = $3 WHERE hall = $1 AND id = $2', [hall, id, updatedAt]);
 }
-
-/** The roles a hub may register at central: the hall's own devices, never an admin, hub or booking platform. */
-export const RELAYABLE_ROLES: readonly Role[] = ['kiosk', 'counter', 'evaluator', 'display'];
 
 /**
  * Central's side: a hub registers one of its hall's terminals. The same token then works at
