@@ -13,6 +13,7 @@ import { ScannerSchema } from '../../electron/devices/config';
 import { createScanner, superviseScanner } from '../../electron/devices/scanner';
 import type { HidDeviceInfo } from '../../electron/devices/scanner/hidLink';
 import { HidPosScanner } from '../../electron/devices/scanner/hidPos';
+import { hidPosReports } from '../../electron/devices/scanner/hidPosFramer';
 import type { SerialScanner } from '../../electron/devices/scanner/serial';
 import { ScannerSim } from '../../electron/devices/sim/scannerSim';
 import { DeviceEventSchema, ScanSchema, type DeviceEvent, type DeviceHealth, type Scan } from '../../shared/devices/contract';
@@ -83,6 +84,14 @@ describe('HID POS: published and documented reports through HidPosScanner', () =
     const { scans, errors } = await hidRun(t, 1_000);
     expect(scans).toEqual(t.messages.map((m) => scanOf(m, 'hid-pos')));
     if (t.name !== 'empty report (length 0)') expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('the report builder the simulators use writes the documented layout byte for byte (Code ID present and absent)', () => {
+    const h = (rs: Uint8Array[]) => rs.map((r) => Buffer.from(r).toString('hex').replace(/(..)(?=.)/g, '$1 '));
+    const [one, three, noId] = hid.layout;
+    expect(h(hidPosReports(new TextEncoder().encode(one!.messages[0]!.text), ']Q1', 56, 0x73))).toEqual(one!.reports);
+    expect(h(hidPosReports(new TextEncoder().encode(three!.messages[0]!.text), ']Q1', 56, 0x73))).toEqual(three!.reports);
+    expect(h(hidPosReports(new TextEncoder().encode('A023'), ']C0'))).toEqual(noId!.reports);
   });
 
   it('every report split anywhere into chunks still reads the same (a transport that cuts reports)', async () => {

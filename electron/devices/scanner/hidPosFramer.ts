@@ -107,8 +107,12 @@ export class HidPosAssembler implements Framer<HidPosCode> {
   }
 }
 
-/** Build the reports a scanner would send for `data` (tests and the simulator). */
-export function hidPosReports(data: Uint8Array, aim = ']Q1', perPacket = 56): Uint8Array[] {
+/**
+ * Build the reports a scanner would send for `data` (tests and the simulator), in the layout
+ * of the published Honeywell capture (tests/fixtures/devices/scanner/): 56 data bytes a report,
+ * and the Honeywell Code ID at [61] when given (e.g. 0x73 for QR), else 0.
+ */
+export function hidPosReports(data: Uint8Array, aim = ']Q1', perPacket = 56, codeId = 0): Uint8Array[] {
   const out: Uint8Array[] = [];
   let at = 0;
   do {
@@ -118,6 +122,7 @@ export function hidPosReports(data: Uint8Array, aim = ']Q1', perPacket = 56): Ui
     r[1] = n;
     for (let i = 0; i < 3 && i < aim.length; i++) r[2 + i] = aim.charCodeAt(i);
     r.set(data.subarray(at, at + n), DATA_AT);
+    r[HID_POS_REPORT_SIZE - 3] = codeId;
     at += n;
     r[HID_POS_REPORT_SIZE - 1] = at < data.length ? 1 : 0;
     out.push(r);
