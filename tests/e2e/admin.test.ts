@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { HybridClock } from '../../shared/clock/hlc';
+import { authorEvent } from '../../shared/events/author';
 import { verifyPin } from '../../shared/identity/pin';
+import { localDate } from '../../shared/schedule/zone';
 import { DEMO_PIN } from '../../scripts/web/demoHall';
 import { startWebHall, type WebHall } from '../../scripts/web/webHall';
 import { launchBrowser, openTerminalPage, screenshot, type OpenedPage } from '../support/browser';
@@ -100,6 +103,37 @@ describe('the live view', () => {
     expect(await alert('device-fault:kiosk-1/printer').textContent()).toContain('打印机故障');
     await kiosk.page.evaluate(() => window.__hallq!.terminal.local.author('device.recovered', { device: 'printer' }));
     await alert('device-fault:kiosk-1/printer').waitFor({ state: 'detached' });
+  });
+
+  it('a call an offline counter dated before another window\'s call of the same ticket is listed for the leader, in both languages', async () => {
+    const api = async (path: string, token: string | undefined, body: unknown) => {
+      const r = await fetch(`${hall.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    const enroll = async (id: string, role: string, windowId?: string) => {
+      const created = await api('/api/admin/terminals', hall.adminToken, { id, role, ...(windowId ? { windowId } : {}) });
+      const e = (await api('/api/enroll', undefined, { code: created.body.code })).body as { token: string; epoch: number };
+      let seq = 0;
+      const clock = { at: Date.now() };
+      const hlc = new HybridClock({ now: () => clock.at });
+      const emit = (type: any, payload: any) => authorEvent({ hall: hall.hall, origin: `${id}~${e.epoch}`, clock: hlc, nextSeq: () => ++seq }, type, payload);
+      const push = (...events: unknown[]) => api('/api/sync/push', e.token, { events });
+      return { emit, push, clock, origin: `${id}~${e.epoch}` };
+    };
+    const k = await enroll('kiosk-e2e', 'kiosk');
+    const c2 = await enroll('counter-e2e2', 'counter', 'w2');
+    const c5 = await enroll('counter-e2e5', 'counter', 'w5');
+    k.clock.at = Date.now() - 10 * MINUTE;
+    const ticket = k.emit('ticket.issued', { ticketId: `${k.origin}:1`, serviceId: 'social', number: 'B901', numberSource: 'server', day: localDate(Date.now(), 'Asia/Shanghai'), channel: 'kiosk' });
+    expect((await k.push(ticket)).status).toBe(200);
+    c2.clock.at = Date.now() - 2 * MINUTE;
+    expect((await c2.push(c2.emit('ticket.called', { ticketId: `${k.origin}:1`, windowId: 'w2' }))).status).toBe(200);
+    c5.clock.at = Date.now() - 8 * MINUTE; // cut off, it called the same citizen earlier
+    expect((await c5.push(c5.emit('ticket.called', { ticketId: `${k.origin}:1`, windowId: 'w5' }))).status).toBe(200);
+    const row = admin.page.locator('[data-testid="overrides"] tr[data-kind="call-won"]', { hasText: 'B901' });
+    await row.waitFor({ timeout: 45_000 });
+    expect(await row.textContent()).toContain('counter-e2e5');
+    expect(await admin.page.textContent('[data-testid="overrides"] h2')).toContain('离线补传的改动');
   });
 
   it('R17: an enrolled terminal that never connects is offline; running terminals are live; the leader sees both', async () => {
