@@ -50,6 +50,7 @@ describe.each(DB_KINDS)('staff PINs on %s', (kind) => {
       ['eval-1', 'evaluator', 'w1'],
       ['display-1', 'display'],
       ['admin-2', 'admin'],
+      ['hub-1', 'hub'],
     ] as const) {
       const t = await enrollTerminal(s, id, role, w);
       tokens[id] = t.token;
@@ -76,6 +77,14 @@ describe.each(DB_KINDS)('staff PINs on %s', (kind) => {
   it('a counter pulling the log receives the hash it checks PINs against offline', async () => {
     const card = lastCard(await pullAll(tokens['counter-1']!), 's1');
     expect(await verifyPin('246810', card.pinHash)).toBe(true);
+  });
+
+  it('a hub receives the staff events whole, and re-sending one to central is a duplicate, not a conflict', async () => {
+    const page = await pullAll(tokens['hub-1']!);
+    const staffEvent = page.events.find((x) => x.e.type === 'config.changed' && x.e.payload.kind === 'staff' && x.e.payload.id === 's1')!.e;
+    expect(await verifyPin('246810', staffEvent.payload.value.pinHash)).toBe(true);
+    const again = await call(s.url, 'POST', '/api/sync/push', { token: tokens['hub-1'], body: { events: [staffEvent] } });
+    expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 1 } });
   });
 
   it("a display's live socket receives no PIN hash, a counter's does", async () => {
