@@ -6,6 +6,7 @@
  * and detach leaves no listener and no timer behind.
  */
 import { DeviceError } from '../../../electron/devices/common/errors';
+import { Ff68Evaluator, ff68Frame } from '../../../electron/devices/evaluator/ff68';
 import { HidKeyboardEvaluator } from '../../../electron/devices/evaluator/hidKeyboard';
 import { KEYPAD_END, KEYPAD_START, Rs485Evaluator } from '../../../electron/devices/evaluator/rs485';
 import { SerialKeyEvaluator } from '../../../electron/devices/evaluator/serialKey';
@@ -103,21 +104,23 @@ const serialScanner: FuzzTarget = {
   run: (ctx) =>
     runInput(ctx, (ctx, problem) => {
       const { rng } = ctx;
-      const suffix = rng.pick(['cr', 'crlf', 'none'] as const);
+      const suffix = rng.pick(['cr', 'crlf', 'tab', 'stx-etx', 'none'] as const);
       const interByteMs = rng.pick([30, 50, 100]);
-      const d = new SerialScanner({ openLink: async () => new FuzzLink(() => {}), suffix, interByteMs });
+      const codeId = suffix === 'stx-etx' && rng.chance(0.5);
+      const d = new SerialScanner({ openLink: async () => new FuzzLink(() => {}), suffix, interByteMs, codeId });
       let n = 0;
       d.onScan((s) => {
         n += 1;
         scanOk(problem)(s);
       });
-      const end = suffix === 'cr' ? [0x0d] : suffix === 'crlf' ? [0x0d, 0x0a] : [];
+      const end = suffix === 'cr' ? [0x0d] : suffix === 'crlf' ? [0x0d, 0x0a] : suffix === 'tab' ? [0x09] : suffix === 'stx-etx' ? [0x03] : [];
+      const head = suffix === 'stx-etx' ? (codeId ? [0x02, 0x51] : [0x02]) : [];
       const codes = Array.from({ length: suffix === 'none' ? 1 : rng.range(1, 4) }, () => codeBytes(ctx));
       const framer = (d as unknown as { framer: object }).framer;
       return {
         driver: d,
-        frames: codes.map((c) => concat([c, Uint8Array.from(end)])),
-        shape: { marks: [0x0d] },
+        frames: codes.map((c) => concat([Uint8Array.from(head), c, Uint8Array.from(end)])),
+        shape: { marks: suffix === 'stx-etx' ? [0x02] : [0x0d] },
         held: () => heldBytes(framer),
         bound: 16 * 1024,
         staleMs: suffix === 'none' ? interByteMs : Math.max(1000, interByteMs * 10),
@@ -275,4 +278,36 @@ const hidTrigger: FuzzTarget = {
     }),
 };
 
-export const INPUT_TARGETS: FuzzTarget[] = [serialScanner, hidPosScanner, rs485, serialKey, hidKeyboard, serialTrigger, hidTrigger];
+const ff68Evaluator: FuzzTarget = {
+  name: 'evaluator.ff68',
+  weight: 3,
+  virtualTime: true,
+  run: (ctx) =>
+    runInput(ctx, (ctx, problem) => {
+      const { rng } = ctx;
+      const address = rng.range(1, 8);
+      const link = new FuzzLink(() => {});
+      const d = new Ff68Evaluator({ openLink: async () => link, address, keymap: { '00': 5, '01': 4, '02': 2, '03': 1 } });
+      let n = 0;
+      d.onKey((k) => {
+        n += 1;
+        keyOk(problem)(k);
+      });
+      const frames = Array.from({ length: rng.range(1, 5) }, () => {
+        const own = rng.chance(0.7);
+        return ff68Frame(own ? address : rng.range(1, 8), rng.chance(0.85) ? 0x11 : 0x01, [rng.range(0, 4)]);
+      });
+      const framer = (d as unknown as { framer: object }).framer;
+      return {
+        driver: d,
+        frames,
+        shape: { length: { at: 2, size: 1 }, checksumAt: -2, marks: [0xff, 0x68] },
+        held: () => heldBytes(framer),
+        bound: 22,
+        count: () => n,
+        expected: frames.filter((f) => f[5] === address && f[6] === 0x11 && f[7]! <= 3).length,
+      };
+    }),
+};
+
+export const INPUT_TARGETS: FuzzTarget[] = [ff68Evaluator, serialScanner, hidPosScanner, rs485, serialKey, hidKeyboard, serialTrigger, hidTrigger];
