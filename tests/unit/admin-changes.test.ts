@@ -53,6 +53,13 @@ describe('configuration changes at the admin', () => {
     expect(checkConfig(s, 'window', 'w9', { ...w, services: [] })).toMatchObject({ ok: false, message: { zh: expect.stringContaining('办理业务 至少选 1 项') } });
   });
 
+  it('a clerk may be limited to windows that exist', () => {
+    const s = makeHall().fold.state;
+    const clerk = { id: 's9', name: '孙丽' };
+    expect(checkConfig(s, 'staff', 's9', { ...clerk, windows: ['w1'] }).ok).toBe(true);
+    expect(checkConfig(s, 'staff', 's9', { ...clerk, windows: ['w1', 'w99'] })).toMatchObject({ ok: false, message: { zh: expect.stringContaining('没有这些窗口：w99'), en: expect.stringContaining('no such windows: w99') } });
+  });
+
   it('the key and the value\'s id must agree', () => {
     expect(checkConfig(makeHall().fold.state, 'service', 'tax2', service).ok).toBe(false);
   });

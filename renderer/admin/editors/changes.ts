@@ -44,6 +44,10 @@ export function checkConfig(s: HallState, kind: ConfigKind, id: string, value: u
       if (outside.length) return refused(`优先业务须是本窗口办理的业务：${outside.join('、')}`, `priority services must be among the window's services: ${outside.join(', ')}`);
     }
   }
+  if (kind === 'staff' && Array.isArray(v.windows)) {
+    const unknown = (v.windows as string[]).filter((wid) => !c.windows.has(wid));
+    if (unknown.length) return refused(`没有这些窗口：${unknown.join('、')}`, `no such windows: ${unknown.join(', ')}`);
+  }
   return { ok: true, value: parsed.data };
 }
 
