@@ -41,38 +41,44 @@ export class StxEtxFramer implements Framer<StxEtxCode> {
 
   push(chunk: Uint8Array): StxEtxCode[] {
     const out: StxEtxCode[] = [];
-    let outside: number[] = [];
-    const flushOutside = () => {
-      if (outside.length) this.o.onDiscard?.(toHex(outside, 32), 'bytes outside an STX … ETX frame');
-      outside = [];
-    };
-    for (const b of chunk) {
-      if (b === STX) {
-        flushOutside();
+    let i = 0;
+    while (i < chunk.length) {
+      if (!this.open) {
+        const s = chunk.indexOf(STX, i);
+        const stop = s < 0 ? chunk.length : s;
+        if (stop > i) this.o.onDiscard?.(toHex(chunk.subarray(i, stop), 32), 'bytes outside an STX … ETX frame');
+        if (s < 0) break;
+        this.open = true;
+        i = s + 1;
+        continue;
+      }
+      // Inside a frame: everything up to the next STX, ETX or EOT is data.
+      let j = i;
+      while (j < chunk.length && chunk[j] !== STX && chunk[j] !== ETX && chunk[j] !== EOT) j++;
+      this.take(chunk.subarray(i, j));
+      if (j >= chunk.length) break;
+      if (chunk[j] === STX) {
         if (this.open) this.discard('a new STX before the end of the frame (incomplete scan)');
         this.open = true;
-        continue;
-      }
-      if (!this.open) {
-        outside.push(b);
-        continue;
-      }
-      if (b === ETX || b === EOT) {
+      } else if (this.open) {
         this.open = false;
-        const frame = this.buf.consume(this.buf.length);
-        const code = this.code(frame);
+        const code = this.code(this.buf.consume(this.buf.length));
         if (code) out.push(code);
-        continue;
       }
-      if (this.buf.length >= this.maxBytes) {
-        this.discard(`code longer than ${this.maxBytes} bytes`);
-        this.open = false;
-        continue;
-      }
-      this.buf.append(Uint8Array.of(b));
+      i = j + 1;
     }
-    flushOutside();
     return out;
+  }
+
+  /** Data of the open frame; past the limit the frame is dropped. */
+  private take(part: Uint8Array): void {
+    if (!this.open || part.length === 0) return;
+    if (this.buf.length + part.length > this.maxBytes) {
+      this.discard(`code longer than ${this.maxBytes} bytes`);
+      this.open = false; // the rest of it, up to its end, is dropped as bytes outside a frame
+      return;
+    }
+    this.buf.append(part);
   }
 
   /** The stale timer: an unfinished frame is dropped (reported). */
