@@ -13,6 +13,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /** PGlite's data directory (undefined: in memory, or PostgreSQL). */
+  readonly dataDir?: string;
   /** Run `fn` in one transaction; rolled back if it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /**

@@ -345,6 +345,58 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 13,
+    name: 'materials: bytes in files on PGlite, access log, deletions',
+    sql: `
+      -- Issue 15, finding 7: on PGlite (a hub) a material's bytes go to files beside the
+      -- database, never through it (server/materials/blobFiles.ts). 'db': in the data column, as
+      -- every row stored before this migration (kept where it is); 'file': in the file store.
+      ALTER TABLE material_blobs ALTER COLUMN data DROP NOT NULL;
+      ALTER TABLE material_blobs ADD COLUMN stored TEXT NOT NULL DEFAULT 'db';
+      ALTER TABLE material_upload_chunks ALTER COLUMN data DROP NOT NULL;
+      ALTER TABLE material_upload_chunks ADD COLUMN stored TEXT NOT NULL DEFAULT 'db';
+      -- Quotas count a terminal's uploads of the last day.
+      CREATE INDEX material_blobs_uploader ON material_blobs (hall, uploaded_by, created_at);
+
+      -- Finding 12: who opened which material (R21). One row per read of a file, refused ones
+      -- included (outcome 'refused': a role that may not read them; 'not-found': a hash this
+      -- hall does not hold).
+      CREATE TABLE material_access (
+        id BIGSERIAL PRIMARY KEY,
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        terminal TEXT NOT NULL,
+        role TEXT NOT NULL,
+        window_id TEXT,
+        staff_id TEXT,
+        outcome TEXT NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX material_access_hall_at ON material_access (hall, at);
+      CREATE INDEX material_access_hall_sha ON material_access (hall, sha256);
+
+      -- Files deleted (retention or the admin): the hash, when, why and by whom, never the
+      -- bytes. An upload of a deleted file is answered complete and not stored again (the
+      -- counter then drops its own copy), and a hub tells its upstream to delete it too.
+      CREATE TABLE material_deletions (
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        by_terminal TEXT,
+        deleted_at BIGINT NOT NULL,
+        PRIMARY KEY (hall, sha256)
+      );
+      -- Deletions a hub's upstream confirmed (per upstream URL, like upstream_materials).
+      CREATE TABLE upstream_material_deletions (
+        upstream TEXT NOT NULL,
+        hall TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        confirmed_at BIGINT NOT NULL,
+        PRIMARY KEY (upstream, hall, sha256)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

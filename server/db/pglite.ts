@@ -20,6 +20,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   };
   return {
     kind: 'pglite',
+    ...(dataDir ? { dataDir } : {}),
     async query<R extends Row>(sql: string, params?: unknown[]) {
       return exclusive(async () => ({ rows: norm<R>((await pg.query(sql, params)).rows) }));
     },

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { MATERIAL_MAX_BYTES, type MaterialMime } from '../../shared/events/payloads';
 import type { Db, Queryable } from '../db/db';
+import { knownBlobFiles, type BlobFiles } from '../materials/blobFiles';
 import { refuse } from '../http/errors';
 import type { Principal } from './events';
 
@@ -31,13 +32,18 @@ export { MATERIAL_MAX_BYTES };
 export const MATERIALS_CHANNEL = 'hallq_materials';
 
 /** The first bytes each accepted type starts with (a blob is served with its stored type). */
-const MAGIC: Record<MaterialMime, string> = {
+export const MAGIC: Record<MaterialMime, string> = {
   'image/jpeg': 'ffd8ff',
   'image/png': '89504e470d0a1a0a',
   'application/pdf': '255044462d', // %PDF-
 };
 
 export const sha256Hex = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** SHA-256 off the event loop (WebCrypto's digest runs on libuv's thread pool): a 1 MiB chunk's hash never holds up a ticket. */
+export async function sha256Async(data: Uint8Array): Promise<string> {
+  return Buffer.from(await crypto.subtle.digest('SHA-256', data)).toString('hex');
+}
 
 export interface UploadRequest {
   sha256: string;
@@ -59,7 +65,7 @@ export interface ChunkResult {
   chunks: number;
 }
 
-interface UploadRow {
+export interface UploadRow {
   bytes: number;
   mime: string;
   chunk_bytes: number;
@@ -83,17 +89,21 @@ export async function blobExists(q: Queryable, hall: string, sha256: string): Pr
  * Announce an upload: complete at once when the hall already holds the content, else the
  * chunks the server already has (an announcement with other sizes starts it over).
  */
-export async function startUpload(db: Db, who: Principal, u: UploadRequest, now: number): Promise<UploadState> {
+export async function startUpload(db: Db, who: Principal, u: UploadRequest, now: number, files?: BlobFiles): Promise<UploadState> {
   const n = chunkCount(u.bytes, u.chunkBytes);
-  return db.tx(async (q) => {
+  // Uploads whose chunks went (their files go after the commit).
+  const dropped: string[] = [];
+  const out = await db.tx(async (q): Promise<UploadState> => {
     // Housekeeping: the hall's abandoned uploads go (their chunks with them).
-    await q.query('DELETE FROM material_uploads WHERE hall = $1 AND updated_at < $2', [who.hall, now - UPLOAD_IDLE_MS]);
+    const gone = await q.query<{ sha256: string }>('DELETE FROM material_uploads WHERE hall = $1 AND updated_at < $2 RETURNING sha256', [who.hall, now - UPLOAD_IDLE_MS]);
+    dropped.push(...gone.rows.map((r) => r.sha256));
     let row: UploadRow | undefined;
     // The upload may complete (and its row go) while this waits for the row's lock: look again.
     for (let attempt = 0; !row; attempt++) {
       if (await blobExists(q, who.hall, u.sha256)) {
         // An announcement that raced the completion may have left an upload behind: it goes.
         await q.query('DELETE FROM material_uploads WHERE hall = $1 AND sha256 = $2', [who.hall, u.sha256]);
+        dropped.push(u.sha256);
         return { complete: true, received: [] };
       }
       if (attempt === 5) throw new Error(`the upload of ${u.sha256} in hall ${who.hall} kept going away`);
@@ -108,6 +118,7 @@ export async function startUpload(db: Db, who: Principal, u: UploadRequest, now:
       // Same content hash, other sizes: one announcement is wrong. Start over with this one;
       // the whole-file hash decides at the end which was right.
       await q.query('DELETE FROM material_upload_chunks WHERE hall = $1 AND sha256 = $2', [who.hall, u.sha256]);
+      dropped.push(u.sha256);
       await q.query('UPDATE material_uploads SET bytes = $3, mime = $4, chunk_bytes = $5, chunks = $6, started_by = $7, updated_at = $8 WHERE hall = $1 AND sha256 = $2', [
         who.hall,
         u.sha256,
@@ -124,6 +135,8 @@ export async function startUpload(db: Db, who: Principal, u: UploadRequest, now:
     const got = await q.query<{ idx: number }>('SELECT idx FROM material_upload_chunks WHERE hall = $1 AND sha256 = $2 ORDER BY idx', [who.hall, u.sha256]);
     return { complete: false, received: got.rows.map((r) => Number(r.idx)) };
   });
+  if (files) for (const sha of dropped) await files.dropChunks(who.hall, sha);
+  return out;
 }
 
 type ChunkOutcome = ChunkResult | { refused: 'whole-corrupt' | 'wrong-type'; detail: string };
@@ -134,7 +147,7 @@ type ChunkOutcome = ChunkResult | { refused: 'whole-corrupt' | 'wrong-type'; det
  * the upload stores the blob, or drops the whole upload if the file's hash or type is wrong.
  */
 export async function putChunk(db: Db, who: Principal, sha256: string, index: number, data: Uint8Array, chunkHash: string, now: number): Promise<ChunkResult> {
-  if (sha256Hex(data) !== chunkHash) {
+  if ((await sha256Async(data)) !== chunkHash) {
     refuse(400, 'chunk-corrupt', `chunk ${index} of ${sha256} does not match its x-chunk-sha256: it was damaged on the way; send it again`, '数据块校验失败，请重新发送');
   }
   const out: ChunkOutcome = await db.tx(async (q) => {
@@ -207,9 +220,24 @@ export async function blobInfo(q: Queryable, hall: string, sha256: string): Prom
   return row ? { bytes: Number(row.bytes), mime: row.mime } : undefined;
 }
 
+/** Whether the blob's bytes are in a file of the server's store (PGlite) rather than the row. */
+async function inFile(q: Queryable, hall: string, sha256: string): Promise<BlobFiles | undefined> {
+  const files = knownBlobFiles(q);
+  if (!files) return undefined;
+  const r = await q.query<{ stored: string }>('SELECT stored FROM material_blobs WHERE hall = $1 AND sha256 = $2', [hall, sha256]);
+  return r.rows[0]?.stored === 'file' ? files : undefined;
+}
+
 /** The blob's bytes in slices (the column is stored uncompressed: each slice reads only itself). */
 export async function* readBlob(q: Queryable, hall: string, sha256: string, bytes: number, slice = READ_SLICE_BYTES): AsyncGenerator<Buffer> {
+  const files = await inFile(q, hall, sha256);
   for (let from = 0; from < bytes; from += slice) {
+    if (files) {
+      const d = await files.readSlice(hall, sha256, from, Math.min(slice, bytes - from));
+      if (!d) throw new Error(`blob ${sha256} of hall ${hall} went away while it was read`);
+      yield d;
+      continue;
+    }
     const r = await q.query<{ d: Uint8Array }>('SELECT substring(data FROM $3 FOR $4) AS d FROM material_blobs WHERE hall = $1 AND sha256 = $2', [hall, sha256, from + 1, slice]);
     const d = r.rows[0]?.d;
     if (!d) throw new Error(`blob ${sha256} of hall ${hall} went away while it was read`);
@@ -219,6 +247,8 @@ export async function* readBlob(q: Queryable, hall: string, sha256: string, byte
 
 /** `length` bytes of the blob from byte `from` (0-based); undefined when the hall does not hold it. */
 export async function readBlobSlice(q: Queryable, hall: string, sha256: string, from: number, length: number): Promise<Uint8Array | undefined> {
+  const files = await inFile(q, hall, sha256);
+  if (files) return files.readSlice(hall, sha256, from, length);
   const r = await q.query<{ d: Uint8Array }>('SELECT substring(data FROM $3 FOR $4) AS d FROM material_blobs WHERE hall = $1 AND sha256 = $2', [hall, sha256, from + 1, length]);
   return r.rows[0]?.d;
 }

@@ -144,6 +144,15 @@ export const PolicySchema = z.object({
    * has confirmed it holds them; 0 = delete as soon as the server has them. Never longer than 30.
    */
   materialsRetentionDays: z.number().int().min(0).max(30).default(0),
+  /**
+   * R21, issue 15: days the hall server keeps the images of ID card copies (身份证复印件, any
+   * material named 身份证 / ID card) after upload. The copy serves the application's review,
+   * which the promised time limits put within weeks; the department's own archive keeps what
+   * the law asks (003 art. 34). PIPL art. 19: no longer than the purpose needs.
+   */
+  idCopiesServerRetentionDays: z.number().int().min(1).max(365).default(30),
+  /** R21, issue 15: days the hall server keeps every other material's images after upload. */
+  materialsServerRetentionDays: z.number().int().min(1).max(1095).default(90),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 

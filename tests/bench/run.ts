@@ -4,6 +4,7 @@
  */
 import { benchCapture } from './capture';
 import { benchFold } from './fold';
+import { benchIsolation } from './isolation';
 import { benchKiosk } from './kiosk';
 import { benchPin } from './pin';
 import { benchStats } from './stats';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Result | Promise<Result>> = {
   stats: benchStats,
   capture: benchCapture,
   pin: benchPin,
+  isolation: benchIsolation,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

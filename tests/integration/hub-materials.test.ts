@@ -129,6 +129,8 @@ describe.each(DB_KINDS)('a hub relays its hall material files to central (%s)', 
     counterToken = c.token;
     counter = new TestTerminal('counter-h1', Date.now, c.epoch);
     await until(async () => (await status()).state === 'live');
+    // The hall's services reached the hub (tickets of unknown services are refused at the door).
+    await until(async () => (await hub.server.ctx.cache.get(hdb.db, hub.hall, Date.now())).state.config.services.has('hukou'));
   });
 
   afterAll(async () => {

@@ -471,6 +471,15 @@ describe.each(DB_KINDS)('material uploads on %s', (kind) => {
       const r = await call(base(), 'POST', '/api/sync/push', { token, body: { events } });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
     };
+    // The hall's service and windows (tickets of unknown services are refused at the door).
+    for (const body of [
+      { kind: 'service', id: 'hukou', value: { id: 'hukou', prefix: 'A', name: { zh: '户籍', en: 'Hukou' } } },
+      { kind: 'window', id: 'w1', value: { id: 'w1', label: '1', services: [{ serviceId: 'hukou' }] } },
+      { kind: 'window', id: 'w2', value: { id: 'w2', label: '2', services: [{ serviceId: 'hukou' }] } },
+    ]) {
+      const r = await call(base(), 'PUT', '/api/admin/config', { token: admin, body });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
     const ticketId = kiosk.nextId();
     const plain = `${kiosk.origin}:2`;
     await push(tokens['kiosk-1']!, [
