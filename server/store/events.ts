@@ -234,11 +234,14 @@ export async function insertEvents(q: Queryable, events: readonly HallEvent[], q
   return r.rows.map((row) => ({ s: Number(row.s), e: byKey.get(`${row.origin}:${row.seq}`)! })).sort((a, b) => a.s - b.s);
 }
 
-export async function pull(db: Queryable, hall: string, after: number, limit: number): Promise<{ events: StoredEvent[]; last: number; more: boolean }> {
-  // Quiet events (noisy device events, server/admission/noisy.ts) are stepped over, never sent.
+/**
+ * `withQuiet`: also the quiet events (noisy device events, server/admission/noisy.ts), for a hub,
+ * which holds every origin densely; terminals never get them.
+ */
+export async function pull(db: Queryable, hall: string, after: number, limit: number, withQuiet = false): Promise<{ events: StoredEvent[]; last: number; more: boolean }> {
   const r = await db.query<{ s: number; body: HallEvent | null }>(
-    'SELECT server_seq AS s, CASE WHEN quiet THEN NULL ELSE body END AS body FROM events WHERE hall = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3',
-    [hall, after, limit + 1],
+    'SELECT server_seq AS s, CASE WHEN quiet AND NOT $4 THEN NULL ELSE body END AS body FROM events WHERE hall = $1 AND server_seq > $2 ORDER BY server_seq LIMIT $3',
+    [hall, after, limit + 1, withQuiet],
   );
   const more = r.rows.length > limit;
   const rows = more ? r.rows.slice(0, limit) : r.rows;

@@ -304,6 +304,10 @@ describe.each(DB_KINDS)('events at the door on %s', (kind) => {
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.length).toBeLessThanOrEqual(2 * NOISY_PER_MINUTE);
       expect(seen.filter((e) => e.payload.code === 'paper-out')).toHaveLength(1);
+      // A hub gets them all: it holds every origin densely and relays it on.
+      const hub = await enrollTerminal(s, 'hub-1', 'hub');
+      const relayed = (await pulled(hub.token)).filter((e) => e.origin === d.t.origin);
+      expect(relayed.map((e) => e.seq)).toEqual([...same, ...junk].map((e) => e.seq));
       // The rest is counted for the admin.
       const list = await call(s.url, 'GET', '/api/admin/overrides', { token: s.adminToken });
       const summary = list.body.quietFaults.find((x: any) => x.terminal === 'display-1');

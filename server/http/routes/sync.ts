@@ -21,7 +21,7 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/sync/pull', async (req) => {
     const who = await principal(ctx, req);
     const { after, limit } = parse(PullQuerySchema, req.query, 'query');
-    const page = eventsFor(who.role, await pull(ctx.db, who.hall, after, limit));
+    const page = eventsFor(who.role, await pull(ctx.db, who.hall, after, limit, who.role === 'hub'));
     return { ...page, now: ctx.now() };
   });
 
