@@ -485,7 +485,9 @@ export class CardReaderDriver implements SupervisedDriver {
       w.reject(new DeviceError('protocol', 'bad-checksum', { zh: '读卡器应答校验和错误', en: 'the answer had a bad checksum' }, this.readBusy ? undefined : hex));
     }
     if (this.readBusy || Date.now() < this.quietUntil) this.log('warn', `bytes discarded (${reason}) around a card read; content withheld`);
-    else this.log('warn', `bytes discarded (${reason}): ${hex}`);
+    // A long run without a preamble may be the tail of a read answer that came late (a name, a
+    // number in UCS-2): only short line noise, or a frame's header, is shown.
+    else this.log('warn', `bytes discarded (${reason}): ${hex.split(' ').length <= 5 || hex.startsWith('aa aa aa 96 69') ? hex : 'more than 5 bytes, content withheld'}`);
   }
 
   private log(level: CardReaderLogLevel, message: string): void {

@@ -39,7 +39,12 @@ export const cardDriver: FuzzTarget = {
     const withFingerprint = rng.chance(0.3);
     const damage = rng.pick([0, 0.05, 0.2, 0.5, 1]);
     let card: SimCard | undefined = rng.chance(0.5) ? rng.pick(CARDS) : undefined;
-    const personal = CARDS.flatMap((c) => [c.idNumber, c.name, c.chineseName].filter((s): s is string => !!s)).flatMap((s) => [s, ucs2Hex(s)]);
+    const personal = CARDS.flatMap((c) =>
+      (['idNumber', 'name', 'chineseName', 'passNumber'] as const).flatMap((field) => {
+        const v = c[field];
+        return v ? [{ what: `${c.cardType} ${field}`, s: v }, { what: `${c.cardType} ${field} (as UCS-2 hex)`, s: ucs2Hex(v) }] : [];
+      }),
+    );
     const writeTimes: number[] = [];
     const began = clock.now;
     let cardsRead = 0;
@@ -107,8 +112,8 @@ export const cardDriver: FuzzTarget = {
         if (!ok.success) ctx.fail('wrong', `onCard got a CardRead its schema refuses: ${ok.error.issues[0]?.message}`);
       },
       log: (_level, message) => {
-        const hit = personal.find((p) => message.includes(p));
-        if (hit) ctx.fail('wrong', `R21: a log line carries personal data (${message.slice(0, 120)}…)`);
+        const hit = personal.find((p) => message.includes(p.s));
+        if (hit) ctx.fail('wrong', `R21: a log line carries personal data (the ${hit.what}): ${message.slice(0, 40)}…`);
       },
     });
 
