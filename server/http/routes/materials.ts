@@ -277,19 +277,27 @@ function dayBounds(day: string, zone: string): [number, number] {
   return [zonedTimeToUtc(day, 0, zone), zonedTimeToUtc(addDays(day, 1), 0, zone)];
 }
 
-/** The retention sweep over every hall with files, hourly and once soon after start. */
-export function startRetentionSweep(app: FastifyInstance, ctx: ServerContext): void {
+/** One round of the retention sweep: every hall with files on this server, by its own policy. */
+export async function sweepMaterials(ctx: ServerContext): Promise<Array<{ hall: string; idCopies: number; others: number }>> {
   const files = blobFilesFor(ctx.db);
+  const now = ctx.now();
+  const out: Array<{ hall: string; idCopies: number; others: number }> = [];
+  for (const hall of await hallsWithMaterials(ctx.db)) {
+    const policy = (await ctx.cache.get(ctx.db, hall, now)).state.config.policy;
+    out.push({ hall, ...(await sweepHall(ctx.db, files, hall, policy, now)) });
+  }
+  return out;
+}
+
+/** The retention sweep, hourly and once soon after start. */
+export function startRetentionSweep(app: FastifyInstance, ctx: ServerContext): void {
   let running = false;
   const round = async () => {
     if (running) return;
     running = true;
     try {
-      const now = ctx.now();
-      for (const hall of await hallsWithMaterials(ctx.db)) {
-        const policy = (await ctx.cache.get(ctx.db, hall, now)).state.config.policy;
-        const r = await sweepHall(ctx.db, files, hall, policy, now);
-        if (r.idCopies + r.others > 0) app.log.info({ hall, idCopies: r.idCopies, others: r.others }, 'material retention: files past the hall retention deleted');
+      for (const r of await sweepMaterials(ctx)) {
+        if (r.idCopies + r.others > 0) app.log.info(r, 'material retention: files past the hall retention deleted');
       }
     } catch (err) {
       app.log.warn({ err }, 'material retention sweep failed; next round in an hour');
