@@ -7,7 +7,7 @@
  */
 import { CardReaderDriver, DEFAULT_TIMEOUTS } from '../../../electron/devices/cardReader/driver';
 import { CMD, HEADER_BYTES, MAX_LEN, MIN_COMMAND_LEN, PREAMBLE, SamFramer, SW, encodeResponse } from '../../../electron/devices/cardReader/frames';
-import { buildReadAnswer, SAMPLE_CARDS, type SimCard } from '../../../electron/devices/sim/cardReaderSim';
+import { buildReadAnswer, encodeNewAddress, SAMPLE_CARDS, type SimCard } from '../../../electron/devices/sim/cardReaderSim';
 import { CardReadSchema } from '../../../shared/identity';
 import type { FuzzTarget } from '../engine';
 import { FuzzLink } from '../fakeLink';
@@ -67,7 +67,7 @@ export const cardDriver: FuzzTarget = {
         case 'readTextFingerprint':
           return card ? buildReadAnswer(card, { fingerprint: name === 'readTextFingerprint' }) : encodeResponse(SW.readFailed);
         case 'readAppendedAddress':
-          return encodeResponse(SW.noContent);
+          return card && rng.chance(0.5) ? encodeResponse(SW.ok, encodeNewAddress('北京市海淀区中关村大街27号')) : encodeResponse(card ? SW.noContent : SW.readFailed);
         default:
           return encodeResponse(SW.commandError);
       }
@@ -104,6 +104,7 @@ export const cardDriver: FuzzTarget = {
       hallKey: KEY,
       pollMs,
       withFingerprint,
+      readNewAddress: rng.chance(0.3),
       timeouts,
       now: () => new Date(clock.now),
       onCard: (read) => {

@@ -3,8 +3,9 @@
  */
 import { ByteBuffer } from '../../../electron/devices/common/framer';
 import { DeviceError } from '../../../electron/devices/common/errors';
-import { HEADER_BYTES, MAX_LEN, MIN_COMMAND_LEN, PREAMBLE, SamFramer, encodeCommand, encodeResponse, toResponse, CMD, SW } from '../../../electron/devices/cardReader/frames';
-import { cardReadOf, parseReadAnswer } from '../../../electron/devices/cardReader/parse';
+import { HEADER_BYTES, MAX_LEN, MIN_COMMAND_LEN, PREAMBLE, SamFramer, encodeCommand, encodeResponse, toResponse, CMD, SW, type CommandName } from '../../../electron/devices/cardReader/frames';
+import { cardReadOf, parseNewAddress, parseReadAnswer } from '../../../electron/devices/cardReader/parse';
+import { checkShape } from '../../../electron/devices/cardReader/driver';
 import { buildReadAnswer, SAMPLE_CARDS, type SimCard } from '../../../electron/devices/sim/cardReaderSim';
 import { assessStatus, isStatusByte, parseStatus, summarizeStatus } from '../../../electron/devices/printer/status';
 import { ScanLineFramer } from '../../../electron/devices/scanner/serialFramer';
@@ -79,7 +80,23 @@ const cardFramer: FuzzTarget = {
         Array.from({ length: ctx.rng.range(1, 3) }, () => (commands ? encodeCommand(...(ctx.rng.pick(Object.values(CMD)) as readonly [number, number])) : validSamAnswer(ctx))),
       expect: toHexKey,
       key: (f) => toHexKey(f.raw),
-      check: (f) => (f.raw.length !== HEADER_BYTES + ((f.raw[5]! << 8) | f.raw[6]!) ? 'a frame whose size does not match its length field' : undefined),
+      check: (f) => {
+        if (f.raw.length !== HEADER_BYTES + ((f.raw[5]! << 8) | f.raw[6]!)) return 'a frame whose size does not match its length field';
+        if (commands) return undefined;
+        // Whatever frame comes, the driver's answer check and the new-address parser refuse it with a DeviceError or accept it.
+        const res = toResponse(f);
+        for (const [what, fn] of [
+          ['checkShape', () => checkShape(ctx.rng.pick(Object.keys(CMD) as CommandName[]), res, ctx.rng.chance(0.3))],
+          ['parseNewAddress', () => parseNewAddress(res)],
+        ] as const) {
+          try {
+            fn();
+          } catch (e) {
+            if (!(e instanceof DeviceError)) return `${what} threw ${(e as Error)?.name}: ${(e as Error)?.message} (the contract: a DeviceError)`;
+          }
+        }
+        return undefined;
+      },
     });
   },
 };
