@@ -43,7 +43,7 @@ export function refusal(status: number, body: unknown): Failure {
  * GET `url` with the token. `noStore`: personal data (citizens' documents) never goes through
  * the browser's cache.
  */
-export async function adminRequest(access: Access, url: string, defaultTimeoutMs: number, o: { noStore?: boolean } = {}): Promise<Fetched<Response>> {
+export async function adminRequest(access: Access, url: string, defaultTimeoutMs: number, o: { noStore?: boolean; method?: 'GET' | 'DELETE' } = {}): Promise<Fetched<Response>> {
   const abort = new AbortController();
   const timeoutMs = access.timeoutMs ?? defaultTimeoutMs;
   let timedOut = false;
@@ -55,7 +55,7 @@ export async function adminRequest(access: Access, url: string, defaultTimeoutMs
   access.signal?.addEventListener('abort', onAbort);
   try {
     const f = access.fetch ?? ((u, init) => fetch(u, init));
-    const res = await f(url, { headers: { authorization: `Bearer ${access.token}` }, signal: abort.signal, ...(o.noStore ? { cache: 'no-store' as const } : {}) });
+    const res = await f(url, { headers: { authorization: `Bearer ${access.token}` }, signal: abort.signal, ...(o.method ? { method: o.method } : {}), ...(o.noStore ? { cache: 'no-store' as const } : {}) });
     if (!res.ok) return { ok: false, failure: refusal(res.status, await res.json().catch(() => null)) };
     return { ok: true, value: res };
   } catch (e) {

@@ -24,6 +24,8 @@ const NUMBERS: Array<{ key: keyof Policy; label: Bilingual }> = [
   { key: 'kioskIdleSeconds', label: { zh: '取号机无操作返回首页（秒）', en: 'Kiosk idle reset (s)' } },
   { key: 'ratingTimeoutSeconds', label: { zh: '评价等待时间（秒）', en: 'Rating timeout (s)' } },
   { key: 'materialsRetentionDays', label: { zh: '收件图像在窗口保留（天，上传后；0 = 上传即删）', en: 'Keep captured images at the counter (days after upload; 0 = delete once uploaded)' } },
+  { key: 'idCopiesServerRetentionDays', label: { zh: '身份证复印件在服务器保留（天）', en: 'Keep ID card copies on the server (days)' } },
+  { key: 'materialsServerRetentionDays', label: { zh: '其他收件材料在服务器保留（天）', en: 'Keep other materials on the server (days)' } },
 ];
 
 const CHANNEL_NAMES: Record<Channel, Bilingual> = {

@@ -58,6 +58,8 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
   longWaitMinutes: { zh: '等候超时提醒', en: 'Long-wait alert' },
   longPauseMinutes: { zh: '暂停超时提醒', en: 'Long-pause alert' },
   materialsRetentionDays: { zh: '收件图像保留天数', en: 'Captured image retention' },
+  idCopiesServerRetentionDays: { zh: '身份证复印件服务器保留天数', en: 'ID card copy retention on the server' },
+  materialsServerRetentionDays: { zh: '收件材料服务器保留天数', en: 'Material retention on the server' },
   alertWaitMinutes: { zh: '等候提醒阈值', en: 'Wait alert threshold' },
   elderlyAge: { zh: '老年人优先年龄', en: 'Elderly priority age' },
   skipGraceMinutes: { zh: '过号回补时限', en: 'No-show grace period' },

@@ -16,6 +16,7 @@ import { Bi } from '../../i18n/Bi';
 import { hhmm } from '../../i18n/format';
 import { useLang } from '../../i18n/lang';
 import { BlobUrls } from './blobUrls';
+import { MaterialAccess } from './MaterialAccess';
 import { fetchBlob, type Access, type ListedMaterial, type ListedTicket } from './materialsApi';
 import {
   NOT_UPLOADED,
@@ -373,6 +374,7 @@ function MaterialCard({
           <Thumb key={`${s.index}:${s.sha256}`} slot={s} pool={pool} alt={`${lang === 'zh' ? name.zh : name.en} ${lang === 'zh' ? `第 ${s.index + 1} 页` : `page ${s.index + 1}`}`} onOpen={() => onOpen(s.index)} />
         ))}
       </div>
+      <MaterialAccess access={access} material={m} timeText={(ms) => `${localDate(ms, tz)} ${hhmm(ms, tz)}`} />
     </section>
   );
 }

@@ -4,6 +4,8 @@
  *
  *   GET {server}/api/admin/materials?day=YYYY-MM-DD   -> the day's tickets that have materials
  *   GET {server}/api/materials/blobs/{sha256}         -> one page image or a material's PDF
+ *   GET {server}/api/admin/materials/access?sha256=…  -> who opened the file (issue 15)
+ *   DELETE {server}/api/admin/materials/blobs/{sha256} -> deletes the file on the server for good
  *
  * The list is checked against MaterialsAnswerSchema at the boundary. The files are citizens'
  * documents (R21): they are fetched into memory only (never a cache, never localStorage).
@@ -31,6 +33,8 @@ export const ListedMaterialSchema = z.object({
   at: z.number(),
   /** Files (pages or the PDF) the server does not hold yet: the counter has not uploaded them. */
   missing: z.array(Sha256),
+  /** Files deleted on the server (retention or an admin): gone for good (issue 15). */
+  deleted: z.array(Sha256).optional(),
 });
 export type ListedMaterial = z.infer<typeof ListedMaterialSchema>;
 
@@ -74,4 +78,32 @@ export async function fetchMaterials(access: Access, day: string): Promise<Fetch
 export async function fetchBlob(access: Access, sha256: string): Promise<Fetched<Blob>> {
   const res = await adminRequest(access, blobUrl(access.server, sha256), BLOB_TIMEOUT_MS, { noStore: true });
   return res.ok ? readBlob(res.value) : res;
+}
+
+export const AccessEntrySchema = z.object({
+  sha256: Sha256,
+  terminal: z.string(),
+  role: z.string(),
+  windowId: z.string().optional(),
+  staffId: z.string().optional(),
+  outcome: z.enum(['read', 'refused', 'not-found']),
+  at: z.number(),
+});
+export type AccessEntry = z.infer<typeof AccessEntrySchema>;
+const AccessAnswerSchema = z.object({ entries: z.array(AccessEntrySchema) });
+
+/** Who opened this file, newest first. */
+export async function fetchAccessLog(access: Access, sha256: string): Promise<Fetched<AccessEntry[]>> {
+  const res = await adminRequest(access, `${trimServer(access.server)}/api/admin/materials/access?sha256=${encodeURIComponent(sha256)}`, LIST_TIMEOUT_MS, { noStore: true });
+  if (!res.ok) return res;
+  const body = await readJson(res.value, AccessAnswerSchema, 'not an access log');
+  return body.ok ? { ok: true, value: body.value.entries } : body;
+}
+
+/** Delete one file on the server for good (its row, file, uploads, relay record). */
+export async function deleteBlob(access: Access, sha256: string): Promise<Fetched<boolean>> {
+  const res = await adminRequest(access, blobUrl(access.server, sha256).replace('/api/materials/blobs/', '/api/admin/materials/blobs/'), LIST_TIMEOUT_MS, { method: 'DELETE' });
+  if (!res.ok) return res;
+  const body = await readJson(res.value, z.object({ deleted: z.boolean() }), 'not a deletion answer');
+  return body.ok ? { ok: true, value: body.value.deleted } : body;
 }
