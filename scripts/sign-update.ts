@@ -78,7 +78,8 @@ export function withSignatures(text: string, signatures: Record<string, string>)
     while (end < lines.length && /^\s/.test(lines[end]!)) end++;
     kept = [...lines.slice(0, start), ...lines.slice(end)];
   }
-  const block = [`${SIGNATURES_FIELD}:`, ...Object.entries(signatures).map(([name, sig]) => `  '${name.replace(/'/g, "''")}': ${sig}`)];
+  // Both quoted: a YAML reader never takes a name or a base64 value for anything but a string.
+  const block = [`${SIGNATURES_FIELD}:`, ...Object.entries(signatures).map(([name, sig]) => `  '${name.replace(/'/g, "''")}': '${sig}'`)];
   return `${[...kept, ...block].join('\n')}\n`;
 }
 
