@@ -9,13 +9,14 @@
  * - Deletion really deletes: the blob's row and file, an upload of it in progress (rows and
  *   chunk files), the hub's relay record for it; what is kept is a tombstone (hash, when, why,
  *   who), so an upload of the same bytes is answered complete and never stored again, and a
- *   hub tells its upstream to delete its copy (server/upstream/materialDeletions.ts).
+ *   hub tells its upstream to delete its copy (server/upstream/materials.ts, relayDeletions).
  *   PostgreSQL: a deleted row's bytes stay in the table's pages until VACUUM reuses them and
  *   in the WAL until it is recycled; autovacuum runs after deletions, and hall IT runs
  *   `VACUUM (FULL) material_blobs` when a deletion must leave no trace on disk now (SECURITY.md).
  */
 import type { Db, Queryable } from '../db/db';
 import type { Policy } from '../../shared/config/schemas';
+import { MATERIALS_CHANNEL } from '../store/materials';
 import type { BlobFiles } from './blobFiles';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +42,8 @@ export async function deleteMaterialFile(db: Db, files: BlobFiles | undefined, h
        ON CONFLICT (hall, sha256) DO UPDATE SET reason = EXCLUDED.reason, by_terminal = EXCLUDED.by_terminal, deleted_at = EXCLUDED.deleted_at`,
       [hall, sha256, reason, by ?? null, now],
     );
+    // A hub's relay wakes up and tells central.
+    await q.query('SELECT pg_notify($1, $2)', [MATERIALS_CHANNEL, hall]);
     return b.rows.length + u.rows.length > 0;
   });
   if (files) {

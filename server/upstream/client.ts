@@ -87,6 +87,11 @@ export class UpstreamClient {
     return this.request('PUT', `/api/materials/uploads/${sha256}/chunks/${index}`, ChunkResultSchema, undefined, { data, headers: { 'x-chunk-sha256': chunkSha256 } });
   }
 
+  /** Delete a material file of the hub's hall at the upstream (a deletion made at the hub: retention or its admin). */
+  deleteMaterial(sha256: string): Promise<{ deleted: boolean }> {
+    return this.request('DELETE', `/api/admin/materials/blobs/${sha256}`, z.object({ deleted: z.boolean() }));
+  }
+
   private async request<S extends z.ZodType>(
     method: string,
     path: string,

@@ -16,6 +16,10 @@
  *   and retries with exponential backoff and jitter. Central refusing one file (a 4xx about
  *   that file) -> that file waits (its own backoff, in memory) and the others go on.
  *
+ * Deletions (issue 15): a file deleted here (retention, the hub's admin) is deleted at central
+ * too (DELETE /api/admin/materials/blobs/:sha256 with the hub's token), before files are sent,
+ * and recorded in upstream_material_deletions once central confirms.
+ *
  * Its own loop, independent of the event link's: a slow or failing file never holds up events.
  */
 import type { Db } from '../db/db';
@@ -26,6 +30,8 @@ import { UpstreamError, type UpstreamClient } from './client';
 export const RELAY_CHUNK_BYTES = 256 * 1024;
 /** Files looked up per query. */
 const PAGE = 20;
+/** The key of a refused deletion in `waiting` (files use their hash). */
+const DELETION = 'delete:';
 
 export interface MaterialRelayStatus {
   /** Files of the hall central has not confirmed yet. */
@@ -189,6 +195,7 @@ export class MaterialRelay {
 
   private async relayAll(): Promise<void> {
     try {
+      await this.relayDeletions();
       for (;;) {
         const files = await this.filesToRelay(PAGE);
         if (!files.length) return;
@@ -224,6 +231,41 @@ export class MaterialRelay {
       this.waiting.set(f.sha256, { until: now + delay, attempts });
       this.lastError = { code: err.code, message: err.message, at: now, sha256: f.sha256 };
       this.opts.log?.warn({ sha256: f.sha256, code: err.code, err: err.message, retryInMs: delay }, 'central refused a material file');
+    }
+  }
+
+  /**
+   * Deletions made here (retention, the hub's admin) go to central too, so no copy is left
+   * there (issue 15, finding 12): oldest first, each recorded once central confirms it.
+   */
+  private async relayDeletions(): Promise<void> {
+    for (;;) {
+      const r = await this.db.query<{ sha256: string }>(
+        `SELECT d.sha256 FROM material_deletions d
+         WHERE d.hall = $1 AND d.reason <> 'upstream' AND NOT (d.sha256 = ANY($3::text[]))
+           AND NOT EXISTS (SELECT 1 FROM upstream_material_deletions u WHERE u.upstream = $2 AND u.hall = d.hall AND u.sha256 = d.sha256)
+         ORDER BY d.deleted_at, d.sha256 LIMIT $4`,
+        [this.opts.hall, this.client.base, this.skipped().filter((k) => k.startsWith(DELETION)).map((k) => k.slice(DELETION.length)), PAGE],
+      );
+      if (!r.rows.length) return;
+      for (const { sha256 } of r.rows) {
+        if (this.stopped) throw new Stopped();
+        try {
+          await this.client.deleteMaterial(sha256);
+          await this.db.query(
+            'INSERT INTO upstream_material_deletions (upstream, hall, sha256, confirmed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (upstream, hall, sha256) DO NOTHING',
+            [this.client.base, this.opts.hall, sha256, this.opts.now()],
+          );
+        } catch (err) {
+          if (!refusedForThisFile(err) || this.stopped) throw err;
+          const key = DELETION + sha256;
+          const attempts = (this.waiting.get(key)?.attempts ?? 0) + 1;
+          const now = this.opts.now();
+          this.waiting.set(key, { until: now + Math.min(60 * 60_000, this.opts.maxBackoffMs * 2 ** Math.min(attempts - 1, 10)), attempts });
+          this.lastError = { code: err.code, message: err.message, at: now, sha256 };
+          this.opts.log?.warn({ sha256, code: err.code, err: err.message }, 'central refused a material deletion');
+        }
+      }
     }
   }
 

@@ -188,6 +188,21 @@ describe.each(DB_KINDS)('a hub relays its hall material files to central (%s)', 
     await until(async () => (await status()).materials.pending === 0);
   });
 
+  it('a file deleted at the hub (its admin, or retention) is deleted at central too: no copy is left', async () => {
+    const file = jpeg(300 * KIB);
+    await upload(hub.url, counterToken, file);
+    await until(async () => atCentral(sha(file)));
+    const d = await call(hub.url, 'DELETE', `/api/admin/materials/blobs/${sha(file)}`, { token: hub.adminToken });
+    expect(d.body).toEqual({ deleted: true });
+    await until(async () => (await getBlob(central.url, central.adminToken, sha(file))).status === 404);
+    const atC = await cdb.db.query<{ reason: string; by_terminal: string }>('SELECT reason, by_terminal FROM material_deletions WHERE hall = $1 AND sha256 = $2', [HALL, sha(file)]);
+    expect(atC.rows).toEqual([{ reason: 'upstream', by_terminal: 'hub-1' }]);
+    expect((await cdb.db.query('SELECT 1 FROM material_blobs WHERE sha256 = $1', [sha(file)])).rows).toHaveLength(0);
+    await until(async () => (await hdb.db.query('SELECT 1 FROM upstream_material_deletions WHERE sha256 = $1', [sha(file)])).rows.length === 1);
+    // The counter sending it again to the hub: the hub is done with it, nothing is stored or relayed.
+    expect((await announce(hub.url, counterToken, file)).body).toEqual({ complete: true, received: [] });
+  });
+
   it('a file central already holds is confirmed by one announcement, without a chunk', async () => {
     const file = jpeg(700 * KIB);
     await upload(central.url, centralCounter, file);
