@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OFFLINE_AFTER_MS, offlineTerminals, terminalCondition, type HealthResponse, type TerminalHealth } from '../../renderer/admin/live/health';
+import { HealthResponseSchema, OFFLINE_AFTER_MS, offlineTerminals, terminalCondition, type HealthResponse, type TerminalHealth } from '../../renderer/admin/live/health';
 import { liveModel } from '../../renderer/admin/live/liveModel';
 import { MINUTE, makeHall } from '../support/hall';
 import { DAY, serve } from '../support/flow';
@@ -122,7 +122,13 @@ describe('overdue rectification (R8, R18)', () => {
 
 describe('terminal health', () => {
   const now = 1_800_000_000_000;
-  const t = (id: string, extra: Partial<TerminalHealth>): TerminalHealth => ({ id, role: 'kiosk', windowId: null, lastSeenAt: now, enrolled: true, live: false, revoked: false, ...extra });
+  const t = (id: string, extra: Partial<TerminalHealth>): TerminalHealth => ({ id, role: 'kiosk', windowId: null, lastSeenAt: now, enrolled: true, live: false, revoked: false, liveTokenInUrlAt: null, ...extra });
+
+  it('a terminal that still opens its live socket with the token in the URL (an old app) is flagged; a server that does not say so flags none', () => {
+    const row = { id: 'display-1', role: 'display', windowId: null, lastSeenAt: now, enrolled: true, live: true, revoked: false };
+    expect(HealthResponseSchema.parse({ now, terminals: [{ ...row, liveTokenInUrlAt: now }] }).terminals[0]!.liveTokenInUrlAt).toBe(now);
+    expect(HealthResponseSchema.parse({ now, terminals: [row] }).terminals[0]!.liveTokenInUrlAt).toBeNull();
+  });
 
   it('a terminal with a live socket is up however long ago it was seen; without one, silence over two minutes is offline', () => {
     expect(terminalCondition(t('a', { live: true, lastSeenAt: now - 10 * MINUTE }), now)).toBe('live');

@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { useHall, useNow } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { ago, hhmm, minutes } from '../../i18n/format';
-import { CONDITION_TEXT, terminalCondition } from './health';
+import { CONDITION_TEXT, OLD_CLIENT_TEXT, terminalCondition } from './health';
 import { liveModel } from './liveModel';
 import { OverridesPanel } from './OverridesPanel';
 import { useTerminalHealth } from './useTerminalHealth';
@@ -215,6 +215,11 @@ export function LiveView() {
                     <span className={`badge badge-${cond}`}>
                       <Bi t={CONDITION_TEXT[cond]} only />
                     </span>
+                    {t.liveTokenInUrlAt !== null && (
+                      <span className="badge badge-offline" data-testid="old-client">
+                        <Bi t={OLD_CLIENT_TEXT} only />
+                      </span>
+                    )}
                   </td>
                   <td className="muted">{t.lastSeenAt === null ? '—' : <Bi t={ago(poll.health!.now - t.lastSeenAt)} only />}</td>
                   <td>

@@ -19,6 +19,8 @@ export const TerminalHealthSchema = z.object({
   enrolled: z.boolean().default(true),
   live: z.boolean(),
   revoked: z.boolean(),
+  /** Still opens its live socket with the token in the URL (an old app): update it (SECURITY.md). */
+  liveTokenInUrlAt: z.number().nullable().default(null),
 });
 export type TerminalHealth = z.infer<typeof TerminalHealthSchema>;
 
@@ -40,6 +42,9 @@ export function terminalCondition(t: TerminalHealth, now: number): TerminalCondi
 export function offlineTerminals(h: HealthResponse): TerminalHealth[] {
   return h.terminals.filter((t) => t.role !== 'admin' && ['offline', 'never-seen'].includes(terminalCondition(t, h.now)));
 }
+
+/** Shown next to a terminal that still runs an app from before tokens left URLs. */
+export const OLD_CLIENT_TEXT: Bilingual = { zh: '旧版程序，请升级', en: 'Old app: update it' };
 
 export const CONDITION_TEXT: Record<TerminalCondition, Bilingual> = {
   live: { zh: '在线（实时）', en: 'Online (live)' },
