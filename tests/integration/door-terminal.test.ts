@@ -43,7 +43,8 @@ describe.each(DB_KINDS)('a terminal with events the door now refuses, on %s', (k
     await append('ticket.requeued', { ticketId: `${k.origin}:1` });
     await append('ticket.issued', ticket(5));
     k.proxy.restore();
-    await waitUntil('the outbox to empty', () => k.engine.status.pending === 0, 15_000, () => k.engine.status);
+    // (The status is refreshed by the engine's rounds: wait for the whole outcome, not a stale 0.)
+    await waitUntil('the outbox to empty with three events aside', () => k.engine.status.pending === 0 && k.engine.status.quarantined === 3, 15_000, () => k.engine.status);
     expect(k.engine.status).toMatchObject({ pending: 0, quarantined: 3, blocked: null });
     const quarantined = await k.db.quarantine.toArray();
     expect(quarantined.map((q) => (q as { error: { code: string } }).error.code).sort()).toEqual(['bad-text', 'not-masked', 'type-not-allowed']);
