@@ -42,7 +42,7 @@ export const sha256Hex = (data: Uint8Array): string => createHash('sha256').upda
 
 /** SHA-256 off the event loop (WebCrypto's digest runs on libuv's thread pool): a 1 MiB chunk's hash never holds up a ticket. */
 export async function sha256Async(data: Uint8Array): Promise<string> {
-  return Buffer.from(await crypto.subtle.digest('SHA-256', data)).toString('hex');
+  return Buffer.from(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)).toString('hex');
 }
 
 export interface UploadRequest {
