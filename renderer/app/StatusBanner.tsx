@@ -5,12 +5,13 @@
 import type { Bilingual } from '../../shared/config/text';
 import { Bi } from '../i18n/Bi';
 import { ago, hhmm } from '../i18n/format';
-import { useHall, useNow, useSyncStatus } from './context';
+import { useHall, useNow, useSyncStatus, useTerminal } from './context';
 
 export function StatusBanner({ offlineNote }: { /** What still works here while offline. */ offlineNote?: Bilingual }) {
   const status = useSyncStatus();
   const now = useNow(5_000);
   const { state } = useHall();
+  const { identity } = useTerminal();
   if (status.authError) {
     return (
       <div className="status-banner status-error" role="alert" data-status="auth">
@@ -18,7 +19,19 @@ export function StatusBanner({ offlineNote }: { /** What still works here while 
       </div>
     );
   }
-  if (status.state === 'online') return null;
+  if (status.state === 'online') {
+    // Events the server refused for good (SECURITY.md, "Input at the door"): set aside, never
+    // retried. Said on the staff's screens; the admin's live view lists them for every terminal.
+    if (status.quarantined > 0 && (identity.role === 'counter' || identity.role === 'admin')) {
+      const n = status.quarantined;
+      return (
+        <div className="status-banner status-aside" role="status" data-status="quarantined">
+          <Bi t={{ zh: `${n} 条记录被服务器拒绝，已搁置（大厅信息管理员可查看）`, en: `${n} ${n === 1 ? 'record' : 'records'} refused by the server and set aside (hall IT can look at them)` }} />
+        </div>
+      );
+    }
+    return null;
+  }
   const tz = state.config.schedule.timeZone;
   const since = status.lastContact === null ? { zh: '尚未连接过服务器', en: 'never connected' } : { zh: `最后联络 ${hhmm(status.lastContact, tz)}（${ago(now - status.lastContact).zh}）`, en: `last contact ${hhmm(status.lastContact, tz)} (${ago(now - status.lastContact).en})` };
   const head: Bilingual = status.state === 'offline' ? { zh: '网络中断，离线工作中', en: 'Offline' } : { zh: '数据可能不是最新', en: 'Not live: data may be out of date' };

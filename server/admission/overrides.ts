@@ -116,6 +116,22 @@ export async function listOverrides(q: Queryable, hall: string, limit = 200): Pr
   });
 }
 
+/** Events refused for good per terminal over the last day (each is quarantined on the terminal). */
+export async function refusedSummary(q: Queryable, hall: string, now: number): Promise<Array<{ terminal: string; refused: number; lastCode: string }>> {
+  const r = await q.query<{ origin: string; code: string }>(
+    'SELECT origin, code FROM refused_events WHERE hall = $1 AND refused_at >= $2 ORDER BY refused_at DESC LIMIT 10000',
+    [hall, now - 24 * 3_600_000],
+  );
+  const out = new Map<string, { terminal: string; refused: number; lastCode: string }>();
+  for (const x of r.rows) {
+    const terminal = x.origin.slice(0, x.origin.indexOf('~'));
+    let t = out.get(terminal);
+    if (!t) out.set(terminal, (t = { terminal, refused: 0, lastCode: x.code }));
+    t.refused += 1;
+  }
+  return [...out.values()].sort((a, b) => a.terminal.localeCompare(b.terminal));
+}
+
 /** Device events kept quiet per terminal over the last day (the noisy-event summary). */
 export async function quietSummary(q: Queryable, hall: string, now: number): Promise<Array<{ terminal: string; quiet: number; visible: number }>> {
   const r = await q.query<{ terminal: string; quiet: string | number; visible: string | number }>(

@@ -311,3 +311,22 @@ describe('the configuration editors', () => {
     expect(admin.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
   });
 });
+
+describe('events the server refuses for good', () => {
+  it('are set aside on the terminal, said on its status bar, and listed for the leader', async () => {
+    const wall = Date.now() + skew + 1_000;
+    await admin.page.evaluate(async (at) => {
+      const env = window.__hallq!;
+      const origin = `${env.identity.terminalId}~${env.identity.epoch}`;
+      const hlc = `${String(at).padStart(16, '0')}-0000`;
+      // What an older build could have left in the outbox: a notice with a NUL in it.
+      await env.terminal.db.appendOwn((seq) => ({ v: 1, origin, seq, hlc, hall: env.identity.hall, type: 'notice.published', payload: { noticeId: 'bad', text: { zh: '停电\u0000', en: 'Power cut' } } }) as never, at);
+      await env.terminal.engine.syncNow();
+    }, wall);
+    await admin.page.waitForSelector('.status-banner[data-status="quarantined"]', { timeout: 15_000 });
+    expect(await admin.page.textContent('.status-banner[data-status="quarantined"]')).toContain('被服务器拒绝');
+    await tab('live');
+    await admin.page.waitForSelector('[data-testid="refused-events"] [data-terminal="admin-1"]', { timeout: 45_000 });
+    expect(await admin.page.textContent('[data-testid="refused-events"] [data-terminal="admin-1"]')).toContain('bad-text');
+  });
+});

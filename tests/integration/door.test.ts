@@ -177,6 +177,10 @@ describe.each(DB_KINDS)('events at the door on %s', (kind) => {
         expect(r.body.message).toMatch(field);
         expect(await stored(e.origin, e.seq)).toBe(false);
       }
+      // The admin sees what was set aside on which terminal.
+      const list = await call(s.url, 'GET', '/api/admin/overrides', { token: s.adminToken });
+      expect(list.body.refused).toContainEqual(expect.objectContaining({ terminal: 'counter-9', lastCode: 'bad-text' }));
+      expect(list.body.refused.find((r: any) => r.terminal === 'counter-9').refused).toBeGreaterThanOrEqual(cases.length);
       // A note a clerk writes over several lines is fine; the terminal's outbox moved on.
       const lines = c9.t.emit('ticket.finished', { ticketId: 'kiosk-1~1:1', windowId: 'w1', outcome: 'not-done', note: '材料不全：\n\t1. 户口本' });
       expect(await push(c9, lines)).toMatchObject({ status: 200, body: { accepted: 1 } });

@@ -100,6 +100,16 @@ export function OverridesPanel() {
           </tbody>
         </table>
       ) : null}
+      {data && data.refused.length > 0 ? (
+        <p className="muted" data-testid="refused-events">
+          <Bi t={{ zh: '过去 24 小时被服务器拒绝、在终端上搁置的记录：', en: 'Records the server refused in the last 24 h, set aside on their terminal:' }} />{' '}
+          {data.refused.map((r) => (
+            <span key={r.terminal} className="badge" data-terminal={r.terminal}>
+              {r.terminal}: {r.refused} ({r.lastCode})
+            </span>
+          ))}
+        </p>
+      ) : null}
       {data && data.quietFaults.length > 0 ? (
         <p className="muted" data-testid="quiet-faults">
           <Bi t={{ zh: '过去 24 小时未同步到各终端的重复或过多的设备故障：', en: 'Repeated or excess device faults not sent to the terminals in the last 24 h:' }} />{' '}

@@ -28,6 +28,8 @@ export const OverridesResponseSchema = z.object({
   now: z.number(),
   overrides: z.array(OverrideSchema),
   quietFaults: z.array(z.object({ terminal: z.string(), quiet: z.number(), visible: z.number() })),
+  /** Events refused for good per terminal (quarantined there); absent from older servers. */
+  refused: z.array(z.object({ terminal: z.string(), refused: z.number(), lastCode: z.string() })).default([]),
 });
 export type OverridesResponse = z.infer<typeof OverridesResponseSchema>;
 
