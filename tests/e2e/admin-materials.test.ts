@@ -157,6 +157,18 @@ describe('the materials tab of the hall admin', () => {
     await on(admin.page, 'pdf-done').waitFor();
   });
 
+  it('R21: the admin sees who opened the material: the counter and the admin’s own thumbnails, with time and window', async () => {
+    await admin.page.locator('[data-testid="material-access-log"]').first().click();
+    const table = admin.page.locator('[data-testid="material-access-table"]').first();
+    await table.waitFor();
+    await expect.poll(async () => table.locator('tr[data-outcome="read"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await table.textContent()).toContain('admin');
+    expect(await table.textContent()).toContain('已查看');
+    await screenshot(admin.page, 'admin-materials-access-zh');
+    await admin.page.locator('[data-testid="material-access-log"]').first().click();
+    await table.waitFor({ state: 'detached' });
+  });
+
   it('reads in English too, and fits 1280x800', async () => {
     await admin.page.click('[data-action="lang"]');
     await admin.page.waitForFunction(() => document.documentElement.lang === 'en');
@@ -206,5 +218,22 @@ describe('the materials tab of the hall admin', () => {
     await on(admin.page, 'material-detail').waitFor({ state: 'detached' });
     const alive = await admin.page.evaluate(async (urls) => Promise.all(urls.map((u) => fetch(u).then(() => true, () => false))), srcs);
     expect(alive).toEqual([false, false]);
+  });
+
+  it('R21: the admin deletes the material from the server for good (two clicks): its files are gone from the server', async () => {
+    const errorsBefore = admin.errors.length;
+    await row().locator('[data-action="open"]').click();
+    const del = admin.page.locator('[data-testid="material-delete"]').first();
+    await del.click();
+    expect(await del.textContent()).toContain('确认');
+    await del.click();
+    await on(admin.page, 'material-deleted').waitFor({ timeout: 15_000 });
+    // Its two pages and its PDF: deleted (a tombstone each), none of them held any more.
+    const tombs = await hall.db.query<{ sha256: string; reason: string }>('SELECT sha256, reason FROM material_deletions');
+    expect(tombs.rows.length).toBeGreaterThanOrEqual(2);
+    expect(tombs.rows.every((r) => r.reason === 'admin')).toBe(true);
+    const held = await hall.db.query('SELECT 1 FROM material_blobs WHERE sha256 = ANY($1::text[])', [tombs.rows.map((r) => r.sha256)]);
+    expect(held.rows).toEqual([]);
+    expect(admin.errors.slice(errorsBefore)).toEqual([]);
   });
 });
