@@ -6,8 +6,9 @@
  *
  * Window scope (SECURITY.md, "Window scope"): a counter may cancel, requeue or transfer a ticket
  * only if the ticket is or was at its window (called there, transferred to it), or is of a
- * service its window serves. That is the clerk's real work: the citizen in front of them, or a
- * citizen of their queue who tells them they are leaving. A kiosk never requeues (no screen of
+ * service its window serves, or it issued the ticket itself (assisted, R13). That is the clerk's
+ * real work: the citizen in front of them, a citizen of their queue who tells them they are
+ * leaving, or a ticket the clerk took for someone by mistake. A kiosk never requeues (no screen of
  * it does: a returning no-show is called back by number at the window).
  */
 import { hlcWall } from '../../shared/clock/hlc';
@@ -85,7 +86,7 @@ export function checkAgainstHall(s: HallState, who: Principal, e: HallEvent, ind
       }
       const t = s.tickets.get(p.ticketId);
       if (!t) unknownTicket(w, p.ticketId, held, now - hlcWall(e.hlc));
-      if (!inScope(s, t!, who.windowId)) {
+      if (!inScope(s, t!, who.windowId) && !issuedBy(t!, who)) {
         refused(403, 'out-of-scope', `${w}: ticket ${t!.number} was never at window ${who.windowId ?? '-'} and is of a service it does not serve`, '该号票不属于本窗口，不能操作');
       }
       return;
@@ -93,6 +94,11 @@ export function checkAgainstHall(s: HallState, who: Principal, e: HallEvent, ind
     default:
       return;
   }
+}
+
+/** A ticket this terminal issued itself (assisted, R13): the clerk may undo their own mistake. */
+function issuedBy(t: TicketState, who: Principal): boolean {
+  return t.issuedBy === `${who.terminalId}~${who.epoch}`;
 }
 
 /** Is or was at this window, or of a service the window serves. */

@@ -266,6 +266,10 @@ describe.each(DB_KINDS)('events at the door on %s', (kind) => {
       const hukou = issue(kiosk, 'hukou');
       expect((await push(kiosk, hukou)).status).toBe(200);
       expect((await push(c1, c1.t.emit('ticket.cancelled', { ticketId: hukou.payload.ticketId, reason: 'left' }))).status).toBe(200);
+      // A ticket the clerk took on a citizen's behalf (R13) for another service, by mistake: their own to undo.
+      const assisted = c1.t.emit('ticket.issued', { ticketId: c1.t.nextId(), serviceId: 'social', number: 'B777', numberSource: 'server', day: today(), channel: 'assisted' });
+      expect((await push(c1, assisted)).status).toBe(200);
+      expect((await push(c1, c1.t.emit('ticket.cancelled', { ticketId: assisted.payload.ticketId, reason: 'mistake' }))).status).toBe(200);
     });
 
     it('a kiosk cannot requeue a ticket', async () => {
