@@ -397,6 +397,17 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 14,
+    name: 'materials: chunks of uploads in progress unlogged',
+    sql: `
+      -- Issue 15, finding 7: a chunk in progress wrote 1 MiB of WAL and waited for its flush,
+      -- competing with every ticket's commit. The chunks are transient: after a crash PostgreSQL
+      -- empties this table, and the counter's next announcement hears which chunks the server
+      -- has (none) and sends them again (the resumable protocol). Finished files stay logged.
+      ALTER TABLE material_upload_chunks SET UNLOGGED;
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {
