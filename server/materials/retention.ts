@@ -80,19 +80,26 @@ export async function sweepHall(db: Db, files: BlobFiles | undefined, hall: stri
   const out: SweepResult = { idCopies: 0, others: 0 };
   const idBefore = now - policy.idCopiesServerRetentionDays * DAY_MS;
   const otherBefore = now - policy.materialsServerRetentionDays * DAY_MS;
-  const older = await db.query<{ sha256: string; created_at: number | string }>(
-    'SELECT sha256, created_at FROM material_blobs WHERE hall = $1 AND created_at < $2 ORDER BY created_at LIMIT 5000',
-    [hall, Math.max(idBefore, otherBefore)],
-  );
-  if (older.rows.length === 0) return out;
-  const ids = await idCopyHashes(db, hall, older.rows.map((r) => r.sha256));
-  for (const row of older.rows) {
-    const at = Number(row.created_at);
-    const isId = ids.has(row.sha256);
-    if (at >= (isId ? idBefore : otherBefore)) continue;
-    await deleteMaterialFile(db, files, hall, row.sha256, 'retention', undefined, now);
-    if (isId) out.idCopies += 1;
-    else out.others += 1;
+  // Page through the files older than the later of the two limits (keyset: no file is skipped
+  // however many younger non-ID files sit before it).
+  let after: { at: number; sha256: string } = { at: -1, sha256: '' };
+  for (;;) {
+    const older = await db.query<{ sha256: string; created_at: number | string }>(
+      `SELECT sha256, created_at FROM material_blobs WHERE hall = $1 AND created_at < $2 AND (created_at, sha256) > ($3, $4)
+       ORDER BY created_at, sha256 LIMIT 500`,
+      [hall, Math.max(idBefore, otherBefore), after.at, after.sha256],
+    );
+    if (older.rows.length === 0) break;
+    const ids = await idCopyHashes(db, hall, older.rows.map((r) => r.sha256));
+    for (const row of older.rows) {
+      const at = Number(row.created_at);
+      after = { at, sha256: row.sha256 };
+      const isId = ids.has(row.sha256);
+      if (at >= (isId ? idBefore : otherBefore)) continue;
+      await deleteMaterialFile(db, files, hall, row.sha256, 'retention', undefined, now);
+      if (isId) out.idCopies += 1;
+      else out.others += 1;
+    }
   }
   return out;
 }
