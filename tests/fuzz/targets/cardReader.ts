@@ -8,8 +8,12 @@
 import { CardReaderDriver, DEFAULT_TIMEOUTS } from '../../../electron/devices/cardReader/driver';
 import { CMD, HEADER_BYTES, MAX_LEN, MIN_COMMAND_LEN, PREAMBLE, SamFramer, SW, encodeResponse } from '../../../electron/devices/cardReader/frames';
 import { buildReadAnswer, encodeNewAddress, SAMPLE_CARDS, type SimCard } from '../../../electron/devices/sim/cardReaderSim';
+import { DeviceError } from '../../../electron/devices/common/errors';
+import { superviseCardReader } from '../../../electron/devices/cardReader/index';
+import { CardReaderSchema } from '../../../electron/devices/config';
+import { DeviceEventSchema, DeviceHealthSchema } from '../../../shared/devices/contract';
 import { CardReadSchema } from '../../../shared/identity';
-import type { FuzzTarget } from '../engine';
+import type { FuzzTarget, IterationContext } from '../engine';
 import { FuzzLink } from '../fakeLink';
 import { chunk, mutateFrames, MUTATIONS } from '../mutate';
 import { settles } from './settle';
@@ -25,6 +29,61 @@ function ucs2Hex(s: string, chars = 3): string {
     .flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])
     .map((b) => b.toString(16).padStart(2, '0'))
     .join(' ');
+}
+
+/** A reader as the fuzzer plays it: real answers to each command, damaged with probability `damage`. */
+function fuzzReader(ctx: IterationContext, damage: number, getCard: () => SimCard | undefined, setCard: (c: SimCard | undefined) => void) {
+  const { rng } = ctx;
+  const answerFor = (name: string | undefined): Uint8Array => {
+    switch (name) {
+      case 'resetSam':
+      case 'samStatus':
+        return encodeResponse(rng.chance(0.03) ? SW.samSelfTestFailed : SW.ok);
+      case 'readSamId':
+        return encodeResponse(SW.ok, rng.bytes(16));
+      case 'findCard':
+        return getCard() ? encodeResponse(SW.cardFound, rng.chance(0.5) ? rng.bytes(4) : []) : encodeResponse(SW.noCard);
+      case 'selectCard':
+        return getCard() ? encodeResponse(SW.ok, rng.chance(0.5) ? rng.bytes(8) : []) : encodeResponse(SW.selectFailed);
+      case 'readText':
+      case 'readTextFingerprint':
+        return getCard() ? buildReadAnswer(getCard()!, { fingerprint: name === 'readTextFingerprint' }) : encodeResponse(SW.readFailed);
+      case 'readAppendedAddress':
+        return getCard() && rng.chance(0.5) ? encodeResponse(SW.ok, encodeNewAddress('北京市海淀区中关村大街27号')) : encodeResponse(getCard() ? SW.noContent : SW.readFailed);
+      default:
+        return encodeResponse(SW.commandError);
+    }
+  };
+  const serve = (link: FuzzLink, onWrite: () => void) => {
+    const cmds = new SamFramer({ minLen: MIN_COMMAND_LEN });
+    link.responder = (bytes) => {
+      onWrite();
+      if (rng.chance(0.05)) setCard(getCard() ? undefined : rng.pick(CARDS)); // the citizen puts a card down / takes it away
+      for (const f of cmds.push(bytes)) {
+        const name = NAMES.get(`${f.body[0]}:${f.body[1]}`);
+        const answer = answerFor(name);
+        if (!rng.chance(damage)) {
+          link.send(chunk(rng, answer, rng.chance(0.7) ? 'whole' : 'random'), rng.range(1, 30), rng.int(3));
+          continue;
+        }
+        const what = rng.int(6);
+        if (what === 0) continue; // lost
+        if (what === 1) {
+          // Late: after the command's timeout (it then arrives as a stray answer).
+          link.send([answer], rng.range(100, 4000));
+          continue;
+        }
+        if (what === 2) {
+          link.send([answer, answer], rng.range(1, 30)); // doubled
+          continue;
+        }
+        const m = mutateFrames(rng, [answer], shape, [answerFor(rng.pick([...NAMES.values()]))], rng.weighted(MUTATIONS));
+        ctx.note(`answer to ${name} (${m.mutation})`, m.bytes);
+        link.send(chunk(rng, m.bytes, m.bytes.length > 64 ? rng.pick(['whole', 'random'] as const) : rng.pick(['whole', 'random', 'bytewise'] as const)), rng.range(1, 30), rng.int(2));
+      }
+    };
+  };
+  return { serve };
 }
 
 export const cardDriver: FuzzTarget = {
@@ -51,54 +110,11 @@ export const cardDriver: FuzzTarget = {
     let detached = false;
     let writesAfterDetach = 0;
 
-    const cmds = new SamFramer({ minLen: MIN_COMMAND_LEN });
-    const answerFor = (name: string | undefined): Uint8Array => {
-      switch (name) {
-        case 'resetSam':
-        case 'samStatus':
-          return encodeResponse(rng.chance(0.03) ? SW.samSelfTestFailed : SW.ok);
-        case 'readSamId':
-          return encodeResponse(SW.ok, rng.bytes(16));
-        case 'findCard':
-          return card ? encodeResponse(SW.cardFound, rng.chance(0.5) ? rng.bytes(4) : []) : encodeResponse(SW.noCard);
-        case 'selectCard':
-          return card ? encodeResponse(SW.ok, rng.chance(0.5) ? rng.bytes(8) : []) : encodeResponse(SW.selectFailed);
-        case 'readText':
-        case 'readTextFingerprint':
-          return card ? buildReadAnswer(card, { fingerprint: name === 'readTextFingerprint' }) : encodeResponse(SW.readFailed);
-        case 'readAppendedAddress':
-          return card && rng.chance(0.5) ? encodeResponse(SW.ok, encodeNewAddress('北京市海淀区中关村大街27号')) : encodeResponse(card ? SW.noContent : SW.readFailed);
-        default:
-          return encodeResponse(SW.commandError);
-      }
-    };
-    link.responder = (bytes) => {
+    const reader = fuzzReader(ctx, damage, () => card, (c) => (card = c));
+    reader.serve(link, () => {
       writeTimes.push(clock.now);
       if (detached) writesAfterDetach += 1;
-      if (rng.chance(0.05)) card = card ? undefined : rng.pick(CARDS); // the citizen puts a card down / takes it away
-      for (const f of cmds.push(bytes)) {
-        const name = NAMES.get(`${f.body[0]}:${f.body[1]}`);
-        const answer = answerFor(name);
-        if (!rng.chance(damage)) {
-          link.send(chunk(rng, answer, rng.chance(0.7) ? 'whole' : 'random'), rng.range(1, 30), rng.int(3));
-          continue;
-        }
-        const what = rng.int(6);
-        if (what === 0) continue; // lost
-        if (what === 1) {
-          // Late: after the command's timeout (it then arrives as a stray answer).
-          link.send([answer], rng.range(100, 4000));
-          continue;
-        }
-        if (what === 2) {
-          link.send([answer, answer], rng.range(1, 30)); // doubled
-          continue;
-        }
-        const m = mutateFrames(rng, [answer], shape, [answerFor(rng.pick([...NAMES.values()]))], rng.weighted(MUTATIONS));
-        ctx.note(`answer to ${name} (${m.mutation})`, m.bytes);
-        link.send(chunk(rng, m.bytes, m.bytes.length > 64 ? rng.pick(['whole', 'random'] as const) : rng.pick(['whole', 'random', 'bytewise'] as const)), rng.range(1, 30), rng.int(2));
-      }
-    };
+    });
 
     const driver = new CardReaderDriver({
       hallKey: KEY,
@@ -145,5 +161,70 @@ export const cardDriver: FuzzTarget = {
     await clock.advance(pollMs * 3 + timeouts.readMs);
     if (writesAfterDetach > 0) ctx.fail('wrong', `${writesAfterDetach} commands written after detach()`);
     if (link.listeners !== 0) ctx.fail('wrong', `${link.listeners} data listeners left on the link after detach()`);
+  },
+};
+
+/**
+ * The card reader as a terminal runs it: under its DeviceSupervisor (superviseCardReader), with
+ * links that fail to open, get unplugged and carry a fuzzed reader. Every health report and
+ * every event to the screens passes the contract's schema, none carries personal data, and
+ * stop() settles and silences the reader.
+ */
+export const cardSupervised: FuzzTarget = {
+  name: 'card.supervised',
+  weight: 3,
+  virtualTime: true,
+  async run(ctx) {
+    const { rng, clock } = ctx;
+    const damage = rng.pick([0, 0.1, 0.5, 1]);
+    let card: SimCard | undefined = rng.chance(0.5) ? rng.pick(CARDS) : undefined;
+    const reader = fuzzReader(ctx, damage, () => card, (c) => (card = c));
+    const personal = CARDS.flatMap((c) => [c.idNumber, c.name, c.chineseName, c.passNumber, c.idNumber && ucs2Hex(c.idNumber)].filter((s): s is string => !!s));
+    const leaks = (text: string) => personal.find((p) => text.includes(p));
+    const links: FuzzLink[] = [];
+    let stopped = false;
+    let writesAfterStop = 0;
+    const { supervisor } = superviseCardReader(CardReaderSchema.parse({ port: { path: '/dev/ttyFUZZ' }, pollMs: rng.pick([200, 1000]), readNewAddress: rng.chance(0.5) }), {
+      hallKey: KEY,
+      toScreens: (e) => {
+        const r = DeviceEventSchema.safeParse(e);
+        if (!r.success) ctx.fail('wrong', `an event to the screens the contract refuses: ${r.error.issues[0]?.message}`);
+        if (e.type === 'card' && leaks(JSON.stringify(e))) ctx.fail('wrong', 'R21: a card event to the screens carries the full name or number');
+      },
+      onHealth: (h) => {
+        const r = DeviceHealthSchema.safeParse(h);
+        if (!r.success) ctx.fail('wrong', `a health report the contract refuses: ${r.error.issues[0]?.message}`);
+        if (leaks(JSON.stringify(h))) ctx.fail('wrong', `R21: a health report carries personal data (${h.code})`);
+      },
+      log: (_level, message) => {
+        if (leaks(message)) ctx.fail('wrong', `R21: a log line carries personal data: ${message.slice(0, 40)}…`);
+      },
+      heartbeatMs: rng.pick([500, 5000]),
+      baseMs: 100,
+      capMs: 2000,
+      timeouts: { samMs: 100, resetMs: 200, findMs: 100, readMs: 500 },
+      now: () => new Date(clock.now),
+      open: async () => {
+        if (rng.chance(0.15)) throw new DeviceError('transport', 'open-failed', { zh: '无法打开', en: 'cannot open /dev/ttyFUZZ' });
+        const link = new FuzzLink((err) => ctx.fail('crash', `the driver's data listener threw: ${String(err)}`));
+        reader.serve(link, () => {
+          if (stopped) writesAfterStop += 1;
+        });
+        links.push(link);
+        return link;
+      },
+    });
+    supervisor.start();
+    for (let k = rng.range(1, 4); k > 0; k--) {
+      await clock.advance(rng.range(300, 4000));
+      if (rng.chance(0.4)) links.at(-1)?.unplug(new Error('unplugged'));
+    }
+    await clock.advance(3000);
+    if (!['ok', 'fault', 'missing', 'connecting'].includes(supervisor.health.state)) ctx.fail('wrong', `health state ${supervisor.health.state}`);
+    if (process.env.FUZZ_DEBUG) console.error(`card.supervised: ${links.length} links, ${links.reduce((n, l) => n + l.written.length, 0)} commands, health ${supervisor.health.state} ${supervisor.health.code ?? ''}`);
+    await settles(ctx, 'stop()', supervisor.stop(), 2000);
+    stopped = true;
+    await clock.advance(10_000);
+    if (writesAfterStop > 0) ctx.fail('wrong', `${writesAfterStop} commands written after stop()`);
   },
 };

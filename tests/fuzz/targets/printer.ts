@@ -6,8 +6,9 @@
  * of paper never does; attach and heartbeat settle in time.
  */
 import { DeviceError } from '../../../electron/devices/common/errors';
-import { PrinterDriver } from '../../../electron/devices/printer/driver';
-import { PrintResultSchema, type TicketPrint } from '../../../shared/devices/contract';
+import { PrinterDriver, PrinterService } from '../../../electron/devices/printer/driver';
+import { PrinterSchema } from '../../../electron/devices/config';
+import { DeviceHealthSchema, PrintResultSchema, type TicketPrint } from '../../../shared/devices/contract';
 import type { FuzzTarget, IterationContext } from '../engine';
 import { FuzzLink } from '../fakeLink';
 import { settles } from './settle';
@@ -59,6 +60,42 @@ function ticketFor(ctx: IterationContext): { ticket: TicketPrint; plain: boolean
   return { ticket: t, plain };
 }
 
+/** A printer as the fuzzer plays it: the status byte of its state to every DLE EOT n, damaged with probability `damage`. */
+function fuzzPrinter(ctx: IterationContext, state: PrinterState, damage: number, statusTimeoutMs: number, onDamage: () => void) {
+  const { rng } = ctx;
+  const serve = (link: FuzzLink) => {
+    link.responder = (bytes) => {
+      // DLE EOT n: the status request (a job may contain other bytes; only requests are answered).
+      if (bytes.length !== 3 || bytes[0] !== 0x10 || bytes[1] !== 0x04) {
+        if (rng.chance(damage * 0.2)) {
+          onDamage();
+          link.send([rng.bytes(rng.range(1, 8))], rng.range(0, 50)); // an ASB burst or noise
+        }
+        return;
+      }
+      const good = Uint8Array.of(statusByte(state, bytes[2]!));
+      if (!rng.chance(damage)) return link.send([good], rng.range(0, Math.floor(statusTimeoutMs / 2)));
+      onDamage();
+      switch (rng.int(6)) {
+        case 0:
+          return; // no answer
+        case 1:
+          return link.send([Uint8Array.of(rng.next() & 0xff)], rng.range(0, statusTimeoutMs)); // any byte
+        case 2:
+          return link.send([Uint8Array.of(good[0]!, ...rng.bytes(rng.range(1, 5)))], 1); // more than asked
+        case 3:
+          return link.send([good], rng.range(statusTimeoutMs, statusTimeoutMs * 3)); // late
+        case 4:
+          return link.send([new Uint8Array(0), good], 1, 1); // an empty chunk first
+        default:
+          link.failWrites = rng.chance(0.5) ? new DeviceError('transport', 'closed', { zh: '已断开', en: 'gone' }) : undefined;
+          return link.send([good], 1);
+      }
+    };
+  };
+  return { serve };
+}
+
 export const printerDriver: FuzzTarget = {
   name: 'printer.driver',
   weight: 5,
@@ -76,34 +113,8 @@ export const printerDriver: FuzzTarget = {
     const statusTimeoutMs = rng.pick([100, 500]);
     const printTimeoutMs = rng.chance(0.5) ? rng.pick([8000, 30000]) : undefined;
     const printSpeedMmPerS = rng.pick([0, 80, 150]);
-    link.responder = (bytes) => {
-      // DLE EOT n: the status request (a job may contain other bytes; only requests are answered).
-      if (bytes.length !== 3 || bytes[0] !== 0x10 || bytes[1] !== 0x04) {
-        if (rng.chance(damage * 0.2)) {
-          damaged = true;
-          link.send([rng.bytes(rng.range(1, 8))], rng.range(0, 50)); // an ASB burst or noise
-        }
-        return;
-      }
-      const good = Uint8Array.of(statusByte(state, bytes[2]!));
-      if (!rng.chance(damage)) return link.send([good], rng.range(0, Math.floor(statusTimeoutMs / 2)));
-      damaged = true;
-      switch (rng.int(6)) {
-        case 0:
-          return; // no answer
-        case 1:
-          return link.send([Uint8Array.of(rng.next() & 0xff)], rng.range(0, statusTimeoutMs)); // any byte
-        case 2:
-          return link.send([Uint8Array.of(good[0]!, ...rng.bytes(rng.range(1, 5)))], 1); // more than asked
-        case 3:
-          return link.send([good], rng.range(statusTimeoutMs, statusTimeoutMs * 3)); // late
-        case 4:
-          return link.send([new Uint8Array(0), good], 1, 1); // an empty chunk first
-        default:
-          link.failWrites = rng.chance(0.5) ? new DeviceError('transport', 'closed', { zh: '已断开', en: 'gone' }) : undefined;
-          return link.send([good], 1);
-      }
-    };
+    const printer = fuzzPrinter(ctx, state, damage, statusTimeoutMs, () => (damaged = true));
+    printer.serve(link);
     const driver = new PrinterDriver({
       widthDots: rng.pick([384, 576] as const),
       statusTimeoutMs,
@@ -134,5 +145,51 @@ export const printerDriver: FuzzTarget = {
     if (rng.chance(0.5)) await settles(ctx, 'heartbeat()', driver.heartbeat(), statusTimeoutMs * 5 + 1000);
     driver.detach();
     if (link.listeners !== 0) ctx.fail('wrong', `${link.listeners} data listeners left on the link after detach()`);
+  },
+};
+
+/**
+ * The printer as a kiosk runs it: PrinterService (driver + supervisor + one health report),
+ * links that fail to open or get unplugged, a fuzzed printer. Health reports pass the
+ * contract's schema, printTicket always answers a PrintResult in time, stop() settles.
+ */
+export const printerService: FuzzTarget = {
+  name: 'printer.service',
+  weight: 2,
+  virtualTime: true,
+  async run(ctx) {
+    const { rng, clock } = ctx;
+    const state: PrinterState = { offline: false, coverOpen: false, paperOut: false, nearEnd: false, cutter: false };
+    if (rng.chance(0.4)) state[rng.pick(Object.keys(state) as Array<keyof PrinterState>)] = true;
+    const statusTimeoutMs = rng.pick([100, 500]);
+    const printer = fuzzPrinter(ctx, state, rng.pick([0, 0.1, 0.5]), statusTimeoutMs, () => {});
+    const links: FuzzLink[] = [];
+    const service = new PrinterService(PrinterSchema.parse({ transport: { type: 'tcp', host: 'printer.fuzz' }, widthDots: 384, statusTimeoutMs }), {
+      onHealth: (h) => {
+        const r = DeviceHealthSchema.safeParse(h);
+        if (!r.success) ctx.fail('wrong', `a health report the contract refuses: ${r.error.issues[0]?.message}`);
+      },
+      heartbeatMs: rng.pick([500, 5000]),
+      baseMs: 100,
+      capMs: 2000,
+      printSpeedMmPerS: 0,
+      now: () => clock.now,
+      openLink: async () => {
+        if (rng.chance(0.15)) throw new DeviceError('transport', 'open-failed', { zh: '无法连接', en: 'cannot connect to printer.fuzz:9100' });
+        const link = new FuzzLink((err) => ctx.fail('crash', `the driver's data listener threw: ${String(err)}`));
+        printer.serve(link);
+        links.push(link);
+        return link;
+      },
+    });
+    service.start();
+    for (let k = rng.range(1, 3); k > 0; k--) {
+      await clock.advance(rng.range(100, 3000));
+      if (rng.chance(0.3)) links.at(-1)?.unplug(new Error('unplugged'));
+      const { ticket } = ticketFor(ctx);
+      const w = await settles(ctx, 'printTicket()', service.printTicket(ticket), 20_000 + statusTimeoutMs * 10 + 30_000, 'never');
+      if (w.settled && w.error === undefined && !PrintResultSchema.safeParse(w.value).success) ctx.fail('wrong', `printTicket answered no PrintResult: ${JSON.stringify(w.value)}`);
+    }
+    await settles(ctx, 'stop()', service.stop(), 2000);
   },
 };
