@@ -1,21 +1,28 @@
 /**
  * The device host for web mode: the same device services behind a WebSocket on 127.0.0.1.
- * Only pages of the allowed origins holding the session token may connect (any local web page
- * could otherwise print tickets or read card events).
+ * Only pages of the allowed origins holding the session token may use it (any local web page
+ * could otherwise print tickets or read card events). The token never travels in the socket's
+ * URL (URLs reach logs and histories): the page's first message is `{ t: 'auth', token }`, sent
+ * within AUTH_DEADLINE_MS; until then the socket receives nothing and may do nothing.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { DeviceApi } from '../../shared/devices/contract';
 import { dispatchDeviceRequest } from '../../shared/devices/dispatch';
-import { DeviceCallSchema } from '../../shared/devices/wire';
+import { DeviceAuthSchema, DeviceCallSchema } from '../../shared/devices/wire';
+
+export const AUTH_DEADLINE_MS = 5_000;
 
 export interface DeviceHostOptions {
   api: DeviceApi;
   /** Pages allowed to connect, e.g. ['http://127.0.0.1:8080']. */
   allowedOrigins: readonly string[];
-  /** A per-session secret the served pages carry (?token=). */
+  /** A per-session secret the served pages hold; they present it in their first message. */
   token: string;
   port?: number;
+  /** How long a new socket has to present the token (default AUTH_DEADLINE_MS). */
+  authDeadlineMs?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -31,18 +38,32 @@ export async function startDeviceHost(o: DeviceHostOptions): Promise<DeviceHost>
     host: '127.0.0.1',
     port: o.port ?? 0,
     maxPayload: 64 * 1024,
-    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => {
-      const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-      return o.allowedOrigins.includes(origin) && token === o.token;
-    },
+    // The origin is checked at the upgrade; the token in the first message. A token in the URL
+    // (an old page) is refused: it would have been written to wherever URLs are written.
+    verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) =>
+      o.allowedOrigins.includes(origin) && !new URL(req.url ?? '/', 'http://x').searchParams.has('token'),
   });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const port = (wss.address() as { port: number }).port;
 
   wss.on('connection', (ws: WebSocket) => {
-    const unsubscribe = o.api.subscribe((event) => send(ws, { event }));
-    ws.on('close', unsubscribe);
+    let unsubscribe: (() => void) | undefined;
+    const deadline = setTimeout(() => ws.close(4001, 'auth-timeout'), o.authDeadlineMs ?? AUTH_DEADLINE_MS);
+    ws.on('close', () => {
+      clearTimeout(deadline);
+      unsubscribe?.();
+    });
     ws.on('message', async (data) => {
+      if (!unsubscribe) {
+        // Nothing but the auth message is heard before it.
+        if (!sameSecret(readAuth(data), o.token)) {
+          ws.close(4001, 'bad-token');
+          return;
+        }
+        clearTimeout(deadline);
+        unsubscribe = o.api.subscribe((event) => send(ws, { event }));
+        return;
+      }
       let parsed;
       try {
         parsed = DeviceCallSchema.safeParse(JSON.parse(String(data)));
@@ -74,6 +95,22 @@ export async function startDeviceHost(o: DeviceHostOptions): Promise<DeviceHost>
         wss.close(() => resolve());
       }),
   };
+}
+
+function readAuth(data: unknown): string | undefined {
+  try {
+    const r = DeviceAuthSchema.safeParse(JSON.parse(String(data)));
+    return r.success ? r.data.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function send(ws: WebSocket, msg: unknown): void {

@@ -16,9 +16,7 @@ declare global {
 export function openDevices(p: { devices?: string | undefined; dt?: string | undefined }): DeviceApi {
   if (typeof window !== 'undefined' && window.hallq?.devices) return window.hallq.devices;
   if (p.devices) {
-    const url = new URL(p.devices);
-    if (p.dt) url.searchParams.set('token', p.dt);
-    return new WsDeviceClient({ url: url.toString(), WebSocket });
+    return new WsDeviceClient({ url: p.devices, ...(p.dt ? { token: p.dt } : {}), WebSocket });
   }
   return new NoDevices();
 }

@@ -20,7 +20,10 @@ interface SocketLike {
 }
 
 export interface WsDeviceClientOptions {
+  /** The host's address, with no secret in it. */
   url: string;
+  /** The session token, sent as the first message on every connection. */
+  token?: string;
   WebSocket: new (url: string) => SocketLike;
   timeoutMs?: number;
   now?: () => number;
@@ -106,6 +109,8 @@ export class WsDeviceClient implements DeviceApi {
       this.ws = ws;
       ws.onopen = () => {
         this.attempt = 0;
+        // Before anything else: the host hears nothing from a socket until it has the token.
+        if (this.o.token !== undefined) ws.send(JSON.stringify({ t: 'auth', token: this.o.token }));
         resolve();
       };
       ws.onerror = () => undefined;

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { DeviceEventSchema, DeviceHealthSchema, DeviceRequestSchema, PrintResultSchema } from './contract';
 
+/** A page's first message to the device host: its session token (never in the socket's URL). */
+export const DeviceAuthSchema = z.object({ t: z.literal('auth'), token: z.string().min(1).max(256) }).strict();
+
 export const DeviceCallSchema = z.object({ id: z.number().int().nonnegative(), req: DeviceRequestSchema });
 export type DeviceCall = z.infer<typeof DeviceCallSchema>;
 

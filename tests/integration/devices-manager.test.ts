@@ -98,7 +98,7 @@ describe('a terminal with every device (simulated on real ptys) behind the one c
         super(url, { origin: 'http://127.0.0.1:8080' });
       }
     };
-    const client = new WsDeviceClient({ url: `${host.url}/?token=tok`, WebSocket: WithOrigin as never });
+    const client = new WsDeviceClient({ url: host.url, token: "tok", WebSocket: WithOrigin as never });
     const seen: DeviceEvent[] = [];
     client.subscribe((e) => seen.push(e));
     expect((await client.health()).length).toBe(6);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startDeviceHost, type DeviceHost } from '../../electron/device-host/server';
+import { AUTH_DEADLINE_MS, startDeviceHost, type DeviceHost } from '../../electron/device-host/server';
 import { registerDeviceIpc, DEVICE_IPC } from '../../electron/main/deviceIpc';
 import { devicesBridge } from '../../electron/preload/devices';
 import { WsDeviceClient } from '../../renderer/devices/wsClient';
@@ -31,7 +31,7 @@ describe('device host (web mode): the device contract over a WebSocket on 127.0.
         super(url, { origin: 'http://127.0.0.1:8080' });
       }
     };
-    const client = new WsDeviceClient({ url: `${host.url}/?token=secret-token`, WebSocket: Origin as never });
+    const client = new WsDeviceClient({ url: host.url, token: "secret-token", WebSocket: Origin as never });
     const events: unknown[] = [];
     client.subscribe((e) => events.push(e));
     expect(await client.printTicket(ticket)).toEqual({ ok: true, warnings: [] });
@@ -43,29 +43,88 @@ describe('device host (web mode): the device contract over a WebSocket on 127.0.
     client.close();
   });
 
-  it('refuses pages of other origins and connections without the token', async () => {
+  it('refuses pages of other origins at the upgrade', async () => {
     host = await startDeviceHost({ api: new FakeDevices(), allowedOrigins: ['http://127.0.0.1:8080'], token: 'secret-token' });
-    for (const [origin, token] of [
-      ['http://evil.example', 'secret-token'],
-      ['http://127.0.0.1:8080', 'wrong'],
-    ]) {
-      const ws = new WebSocket(`${host.url}/?token=${token}`, { origin });
-      const status = await new Promise<number | string>((resolve) => {
-        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-        ws.on('open', () => resolve('open'));
-        ws.on('error', () => resolve('error'));
-      });
-      expect(status).toBe(401);
+    const ws = new WebSocket(host.url, { origin: 'http://evil.example' });
+    const status = await new Promise<number | string>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve('open'));
+      ws.on('error', () => resolve('error'));
+    });
+    expect(status).toBe(401);
+  });
+
+  it('a device token put in the socket URL is refused: the secret never travels where URLs are logged', async () => {
+    host = await startDeviceHost({ api: new FakeDevices(), allowedOrigins: ['http://127.0.0.1:8080'], token: 'secret-token' });
+    const ws = new WebSocket(`${host.url}/?token=secret-token`, { origin: 'http://127.0.0.1:8080' });
+    const status = await new Promise<number | string>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve('open'));
+      ws.on('error', () => resolve('error'));
+    });
+    expect(status).toBe(401);
+  });
+
+  it('a local page that sends a wrong token (or a request instead of the token) is closed, and nothing reaches the devices', async () => {
+    const devices = new FakeDevices();
+    host = await startDeviceHost({ api: devices, allowedOrigins: ['http://127.0.0.1:8080'], token: 'secret-token' });
+    for (const first of [{ t: 'auth', token: 'wrong-token!' }, { id: 1, req: { op: 'print-ticket', ticket } }, { t: 'auth', token: 'secret-tokenX' }]) {
+      const ws = new WebSocket(host.url, { origin: 'http://127.0.0.1:8080' });
+      await new Promise((r) => ws.on('open', r));
+      const heard: unknown[] = [];
+      ws.on('message', (d) => heard.push(String(d)));
+      const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+      ws.send(JSON.stringify(first));
+      ws.send(JSON.stringify({ id: 2, req: { op: 'print-ticket', ticket } }));
+      expect(await closed).toBe(4001);
+      expect(heard).toEqual([]);
     }
+    devices.emit({ type: 'card', card: { nameMasked: '张*' } as never });
+    expect(devices.printed).toHaveLength(0);
+  });
+
+  it("the page's client sends the token as its first message, never in the URL", async () => {
+    const devices = new FakeDevices();
+    host = await startDeviceHost({ api: devices, allowedOrigins: ['http://127.0.0.1:8080'], token: 'tok-123456' });
+    const urls: string[] = [];
+    const firstMessages: string[] = [];
+    class Spy extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin: 'http://127.0.0.1:8080' });
+        urls.push(url);
+        const send = this.send.bind(this);
+        this.send = ((d: string) => {
+          if (firstMessages.length === 0) firstMessages.push(d);
+          send(d);
+        }) as never;
+      }
+    }
+    const client = new WsDeviceClient({ url: host.url, token: 'tok-123456', WebSocket: Spy as never });
+    expect(await client.printTicket(ticket)).toMatchObject({ ok: true });
+    expect(urls.every((u) => !u.includes('tok-123456'))).toBe(true);
+    expect(JSON.parse(firstMessages[0]!)).toEqual({ t: 'auth', token: 'tok-123456' });
+    client.close();
+  });
+
+  it('a page that never sends its token is closed after the deadline', async () => {
+    expect(AUTH_DEADLINE_MS).toBeLessThanOrEqual(10_000);
+    host = await startDeviceHost({ api: new FakeDevices(), allowedOrigins: ['http://127.0.0.1:8080'], token: 't', authDeadlineMs: 200 });
+    const ws = new WebSocket(host.url, { origin: 'http://127.0.0.1:8080' });
+    const heard: unknown[] = [];
+    ws.on('message', (d) => heard.push(String(d)));
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    expect(await closed).toBe(4001);
+    expect(heard).toEqual([]);
   });
 
   it('a malformed request gets an error answer, and nothing reaches the devices', async () => {
     const devices = new FakeDevices();
     host = await startDeviceHost({ api: devices, allowedOrigins: ['http://127.0.0.1:8080'], token: 't' });
-    const ws = new WebSocket(`${host.url}/?token=t`, { origin: 'http://127.0.0.1:8080' });
+    const ws = new WebSocket(host.url, { origin: 'http://127.0.0.1:8080' });
     await new Promise((r) => ws.on('open', r));
     const answers: any[] = [];
     ws.on('message', (d) => answers.push(JSON.parse(String(d))));
+    ws.send(JSON.stringify({ t: 'auth', token: 't' }));
     ws.send(JSON.stringify({ id: 5, req: { op: 'print-ticket', ticket: { number: 'A001' } } }));
     ws.send('not json');
     await waitFor(() => answers.length === 2);
@@ -75,7 +134,7 @@ describe('device host (web mode): the device contract over a WebSocket on 127.0.
   });
 
   it('the page still learns the host is unreachable: health says so instead of throwing', async () => {
-    const client = new WsDeviceClient({ url: 'ws://127.0.0.1:1/?token=x', WebSocket: WebSocket as never, timeoutMs: 500 });
+    const client = new WsDeviceClient({ url: 'ws://127.0.0.1:1', token: 'x', WebSocket: WebSocket as never, timeoutMs: 500 });
     const h = await client.health();
     expect(h[0]).toMatchObject({ state: 'missing' });
     expect(h[0]!.message.zh).toMatch(/设备服务/);

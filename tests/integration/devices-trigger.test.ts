@@ -341,7 +341,7 @@ describe("'capture-button' through the manager and both transports", () => {
         super(url, { origin: 'http://127.0.0.1:8080' });
       }
     };
-    const client = new WsDeviceClient({ url: `${host.url}/?token=tok`, WebSocket: WithOrigin as never });
+    const client = new WsDeviceClient({ url: host.url, token: "tok", WebSocket: WithOrigin as never });
     cleanups.push(() => client.close());
     const viaHost: DeviceEvent[] = [];
     client.subscribe((e) => viaHost.push(e));
