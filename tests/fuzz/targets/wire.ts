@@ -5,7 +5,7 @@
  * something the client's schema accepts.
  */
 import { dispatchDeviceRequest } from '../../../shared/devices/dispatch';
-import { DeviceCallSchema, DeviceResultSchema, DeviceServerMessageSchema } from '../../../shared/devices/wire';
+import { DeviceAuthSchema, DeviceCallSchema, DeviceResultSchema, DeviceServerMessageSchema } from '../../../shared/devices/wire';
 import { FakeDevices } from '../../support/fakeDevices';
 import type { FuzzTarget, IterationContext } from '../engine';
 import { mutateFrames } from '../mutate';
@@ -62,6 +62,15 @@ export const wire: FuzzTarget = {
       } catch (e) {
         ctx.fail('crash', `an accepted call threw: ${String(e)}`);
       }
+    }
+    // The page's first message, its session token: refused or accepted, never thrown.
+    const auth = damagedJson(ctx, [{ t: 'auth', token: 'session-token-0123456789' }]);
+    ctx.note('auth', JSON.stringify(auth).slice(0, 2000));
+    try {
+      const a = DeviceAuthSchema.safeParse(JSON.parse(auth));
+      if (a.success && (a.data.token.length === 0 || a.data.token.length > 256)) ctx.fail('wrong', 'an auth message with an impossible token was accepted');
+    } catch (e) {
+      if (!(e instanceof SyntaxError) && !(e instanceof RangeError)) ctx.fail('crash', `parsing an auth message threw ${(e as Error)?.name}`);
     }
     const toPage = damagedJson(ctx, SERVER);
     ctx.note('to the page', JSON.stringify(toPage).slice(0, 2000));
