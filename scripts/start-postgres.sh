@@ -22,4 +22,6 @@ done
 psql_su() { runuser -u postgres -- psql -p "$port" -v ON_ERROR_STOP=1 -qtAc "$1"; }
 [ "$(psql_su "SELECT 1 FROM pg_roles WHERE rolname='hallq'")" = "1" ] || psql_su "CREATE ROLE hallq LOGIN PASSWORD 'hallq' CREATEDB" >&2
 [ "$(psql_su "SELECT 1 FROM pg_database WHERE datname='hallq_test'")" = "1" ] || psql_su "CREATE DATABASE hallq_test OWNER hallq" >&2
+# Tests drop their databases WITH (FORCE), which must end an autovacuum worker that may be on it.
+psql_su "GRANT pg_signal_backend TO hallq" >&2
 echo "postgres://hallq:hallq@127.0.0.1:${port}/hallq_test"

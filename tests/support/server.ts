@@ -44,8 +44,23 @@ export async function freshDb(kind: DbKind): Promise<TestDb> {
       await db.close().catch(() => {});
       const c = new pg.Client({ connectionString: POSTGRES_URL });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      try {
+        // An autovacuum worker on the database is a process FORCE may not end for a role
+        // without pg_signal_backend (42501), and a session may still be leaving (55006): it
+        // finishes in moments, so try again rather than fail the suite's teardown.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (err) {
+            const code = (err as { code?: string }).code;
+            if (attempt >= 40 || (code !== '42501' && code !== '55006')) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     },
   };
 }
