@@ -72,6 +72,8 @@ export function SignInPanel({ windowId, actions }: { windowId: string; actions: 
     if (checking) return;
     const allowed = canTry(throttle, terminal.local.now());
     if (!allowed.ok) return;
+    // The last answer goes while this one is checked: a stale 'wrong PIN' must not stand for this try.
+    setError(null);
     setChecking(true);
     try {
       if (!staffNo.trim() || !pin) return setError({ zh: '请输入工号和 PIN。', en: 'Enter your staff number and PIN.' });

@@ -114,13 +114,15 @@ describe('counter', () => {
     await page.locator('[data-testid="sign-in-form"]').waitFor();
     await shots(page, 'counter-signin');
     await signIn(page, 's1', '9999');
+    await page.locator('[data-testid="sign-in-error"]', { hasText: 'PIN 错误' }).waitFor();
     const err = await text(page, 'sign-in-error');
     expect(err).toContain('PIN 错误');
     expect(err).toContain('还可尝试 4 次');
     expect(err).toContain('Wrong PIN');
     expect((await windowOf(page, 'w1'))?.state ?? 'closed').toBe('closed');
     await signIn(page, 'nobody', DEMO_PIN);
-    expect(await text(page, 'sign-in-error')).toContain('没有工号为“nobody”的工作人员');
+    // The answer to this try, not the last one still on screen (a slow server leaves it there).
+    await page.locator('[data-testid="sign-in-error"]', { hasText: '没有工号为“nobody”的工作人员' }).waitFor();
 
     await signIn(page, 's1', DEMO_PIN);
     await page.locator('[data-testid="call-next"]').waitFor();
