@@ -4,6 +4,7 @@ import type { Window } from '../../../shared/config/schemas';
 import type { Bilingual } from '../../../shared/config/text';
 import { useHall, useTerminal } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
+import { useLang } from '../../i18n/lang';
 import { removeConfig, saveConfig } from './changes';
 import { Button, Check, Field, NumberInput, OutcomeNote, SAVED, Select, TextInput, numberOrText, type Outcome } from './Form';
 import { ListEditor } from './ListEditor';
@@ -72,6 +73,7 @@ function WindowForm({ win, done }: { win: Window | undefined; done: (m: Bilingua
       [list[i], list[j]] = [list[j]!, list[i]!];
       return { ...x, services: list };
     });
+  const lang = useLang((x) => x.lang);
   const unused = services.filter((s) => !d.services.some((x) => x.serviceId === s.id));
   const save = async () => {
     const r = await saveConfig(terminal.local, 'window', d.id.trim(), buildWindow(d));
@@ -139,10 +141,10 @@ function WindowForm({ win, done }: { win: Window | undefined; done: (m: Bilingua
           {unused.length ? (
             <div className="add-row">
               <select className="input" name="addService" value="" onChange={(e) => e.target.value && setD((x) => ({ ...x, services: [...x.services, { serviceId: e.target.value, weight: '1' }] }))}>
-                <option value="">+ 添加业务 / Add a service</option>
+                <option value="">{lang === 'zh' ? '+ 添加业务 / Add a service' : '+ Add a service / 添加业务'}</option>
                 {unused.map((s) => (
                   <option key={s.id} value={s.id}>
-                    {s.name.zh} / {s.name.en}
+                    {lang === 'zh' ? `${s.name.zh} / ${s.name.en}` : `${s.name.en} / ${s.name.zh}`}
                   </option>
                 ))}
               </select>
@@ -164,7 +166,9 @@ export function WindowsEditor() {
   const { terminal } = useTerminal();
   const { state, version } = useHall();
   const items = useMemo(() => [...state.config.windows.values()].sort((a, b) => a.label.localeCompare(b.label, 'en', { numeric: true })), [state, version]);
-  const svcName = (id: string) => state.config.services.get(id)?.name.zh ?? id;
+  const lang = useLang((x) => x.lang);
+  // English admin: English service names where they exist (issue 17).
+  const svcName = (id: string) => state.config.services.get(id)?.name[lang] ?? id;
   return (
     <ListEditor
       title={{ zh: '窗口', en: 'Windows' }}
@@ -173,7 +177,7 @@ export function WindowsEditor() {
       columns={[
         { title: { zh: '窗口号', en: 'Number' }, cell: (w) => <b>{w.label}</b> },
         { title: { zh: '名称', en: 'Name' }, cell: (w) => (w.name ? <Bi t={w.name} /> : '—') },
-        { title: { zh: '办理业务', en: 'Services' }, cell: (w) => w.services.map((s) => svcName(s.serviceId)).join('、') },
+        { title: { zh: '办理业务', en: 'Services' }, cell: (w) => w.services.map((s) => svcName(s.serviceId)).join(lang === 'zh' ? '、' : ', ') },
         { title: { zh: '叫号方式', en: 'Order' }, cell: (w) => <Bi t={MODES.find((m) => m.value === w.mode)!.label} /> },
         { title: { zh: '爱心窗口', en: 'Priority' }, cell: (w) => (w.priorityFirst ? '✓' : '') },
       ]}

@@ -139,7 +139,7 @@ export function LiveView() {
               {m.windows.map((w) => (
                 <tr key={w.windowId} data-window={w.windowId} data-state={w.state} className={`win-${w.state}`}>
                   <td>
-                    <b className="win-label">{w.label}</b> {w.name ? <span className="muted">{w.name.zh}</span> : null}
+                    <b className="win-label">{w.label}</b> {w.name ? <span className="muted"><Bi t={w.name} only /></span> : null}
                   </td>
                   <td>
                     <span className={`badge badge-${w.state}`}>
@@ -200,7 +200,7 @@ export function LiveView() {
           </thead>
           <tbody>
             {(poll.health?.terminals ?? []).map((t) => {
-              const cond = terminalCondition(t, poll.health!.now);
+              const cond = terminalCondition(t, poll.health!.now, poll.self);
               const mine = faults.filter((f) => f.terminal === t.id);
               return (
                 <tr key={t.id} data-terminal={t.id} data-condition={cond}>

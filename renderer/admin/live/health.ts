@@ -27,13 +27,26 @@ export type TerminalHealth = z.infer<typeof TerminalHealthSchema>;
 export const HealthResponseSchema = z.object({ now: z.number(), terminals: z.array(TerminalHealthSchema) });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
-export type TerminalCondition = 'live' | 'online' | 'offline' | 'never-seen' | 'not-enrolled' | 'revoked';
+export type TerminalCondition = 'live' | 'online' | 'offline' | 'never-seen' | 'not-enrolled' | 'revoked' | 'this-screen' | 'server-token' | 'console-closed';
 
-/** `now` is the server's clock from the same response (lastSeenAt is measured in it). */
-export function terminalCondition(t: TerminalHealth, now: number): TerminalCondition {
+/**
+ * The server's own admin credential (server/store/terminals.ts ensureAdmin): the row `admin`
+ * holds the token the operator configured (HALLQ_ADMIN_TOKEN, the setup script's), not a screen.
+ */
+export const SERVER_ADMIN_ID = 'admin';
+
+/**
+ * `now` is the server's clock from the same response (lastSeenAt is measured in it); `self` is
+ * the admin terminal asking. Admin consoles are not devices the hall needs running: one that is
+ * not open is closed, not offline (issue 17: a phantom "admin" showed offline in red).
+ */
+export function terminalCondition(t: TerminalHealth, now: number, self?: string): TerminalCondition {
   if (t.revoked) return 'revoked';
+  if (t.role === 'admin' && t.id === SERVER_ADMIN_ID) return 'server-token';
   if (!t.enrolled) return 'not-enrolled';
+  if (self !== undefined && t.id === self) return 'this-screen';
   if (t.live) return 'live';
+  if (t.role === 'admin') return t.lastSeenAt !== null && now - t.lastSeenAt <= OFFLINE_AFTER_MS ? 'online' : 'console-closed';
   if (t.lastSeenAt === null) return 'never-seen';
   return now - t.lastSeenAt > OFFLINE_AFTER_MS ? 'offline' : 'online';
 }
@@ -53,4 +66,7 @@ export const CONDITION_TEXT: Record<TerminalCondition, Bilingual> = {
   'never-seen': { zh: '已注册，从未连接', en: 'Enrolled, never connected' },
   'not-enrolled': { zh: '未注册', en: 'Not enrolled' },
   revoked: { zh: '已吊销', en: 'Revoked' },
+  'this-screen': { zh: '本机（正在使用）', en: 'This screen (in use)' },
+  'server-token': { zh: '服务器管理令牌，不是终端', en: "The server's admin token, not a terminal" },
+  'console-closed': { zh: '管理端未打开', en: 'Admin console not open' },
 };

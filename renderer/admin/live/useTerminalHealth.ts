@@ -11,6 +11,8 @@ export interface HealthPoll {
   error: Bilingual | undefined;
   /** Terminal time of the last good answer. */
   at: number | undefined;
+  /** This admin terminal's id (its own row is "this screen"). */
+  self?: string;
 }
 
 export function useTerminalHealth(): HealthPoll {
@@ -35,5 +37,5 @@ export function useTerminalHealth(): HealthPoll {
       clearInterval(h);
     };
   }, [identity.token, params.servers, terminal]);
-  return poll;
+  return { ...poll, self: identity.terminalId };
 }
