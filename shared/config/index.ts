@@ -1,2 +1,3 @@
 export * from './text';
 export * from './schemas';
+export * from './guide';

@@ -19,6 +19,21 @@ export type PriorityReason = (typeof PRIORITY_REASONS)[number];
 export const CHANNELS = ['kiosk', 'idcard', 'appointment', 'assisted'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/** R15: how the citizen brings a material. */
+export const MATERIAL_FORMS = ['original', 'copy', 'original-and-copy'] as const;
+export type MaterialForm = (typeof MATERIAL_FORMS)[number];
+
+/**
+ * One material of a service guide: its name in both languages (what the counter's capture names
+ * pages after), and optionally how many copies, original or copy, and a note (issue 17).
+ */
+export const GuideMaterialSchema = BilingualSchema.extend({
+  copies: z.number().int().min(1).max(20).optional(),
+  form: z.enum(MATERIAL_FORMS).optional(),
+  note: BilingualSchema.optional(),
+});
+export type GuideMaterial = z.infer<typeof GuideMaterialSchema>;
+
 export const ServiceSchema = z.object({
   id: IdSchema,
   name: BilingualSchema,
@@ -40,9 +55,15 @@ export const ServiceSchema = z.object({
   schedule: ServiceScheduleSchema.optional(),
   guide: z
     .object({
-      materials: z.array(BilingualSchema).max(50).default([]),
+      materials: z.array(GuideMaterialSchema).max(50).default([]),
+      /** 办理依据: the laws and rules the service rests on. */
+      basis: BilingualSchema.optional(),
       timeLimit: BilingualSchema.optional(),
       fee: BilingualSchema.optional(),
+      /**
+       * Where in the hall (floor, area). The windows are not typed here: they are the windows that
+       * serve the service (shared/config/guide.ts), one source of truth with the queue (issue 17).
+       */
       place: BilingualSchema.optional(),
       /** A link for the citizen's phone: http(s) only, never javascript: or data:. */
       url: z
