@@ -85,6 +85,10 @@ export function ledText(s: HallState, windowId: string): string {
 
 export function conflictMessage(s: HallState, c: CallConflict): Bilingual {
   const label = windowLabel(s, c.wonBy);
+  if (c.reason === 'started') {
+    // Issue 17: the citizen sat down at the other window and is being served there.
+    return { zh: `${c.number} 已在 ${label} 号窗口办理，本窗口的呼叫未生效，请叫下一位。`, en: `${c.number} is being served at window ${label}. This window's call did not count: please call the next one.` };
+  }
   return { zh: `${c.number} 已由 ${label} 号窗口叫号，本窗口的呼叫未生效，请叫下一位。`, en: `${c.number} was called by window ${label} first. This window's call did not count: please call the next one.` };
 }
 

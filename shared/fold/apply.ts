@@ -12,6 +12,7 @@ import { formatIssues, type HallEvent } from '../events/envelope';
 import type { PayloadOf } from '../events/payloads';
 import { RECTIFY_WITHIN_MS, isBadRating } from '../ratings/levels';
 import { zonedTimeToUtc } from '../schedule/zone';
+import { startsServiceHere } from './conflictRule';
 import {
   DURATION_SAMPLES,
   emptyStats,
@@ -48,6 +49,7 @@ export function applyEvent(s: HallState, e: HallEvent): void {
       requeue(s, e, at);
       break;
     case 'ticket.started':
+      startsServiceHere(s, e, at);
       withTicketAt(s, e, e.payload, at, ['called'], (t) => {
         t.status = 'serving';
         t.startedAt = at;
@@ -160,7 +162,8 @@ export function applyEvent(s: HallState, e: HallEvent): void {
       const terminal = e.origin.slice(0, e.origin.indexOf('~'));
       const key = `${terminal}/${e.payload.device}`;
       if (e.type === 'device.fault') {
-        s.devices.set(key, { terminal, device: e.payload.device, ok: false, code: e.payload.code, message: e.payload.message, since: at });
+        const { severity, words } = e.payload;
+        s.devices.set(key, { terminal, device: e.payload.device, ok: false, code: e.payload.code, message: e.payload.message, ...(severity ? { severity } : {}), ...(words ? { words } : {}), since: at });
       } else {
         s.devices.set(key, { terminal, device: e.payload.device, ok: true, since: at });
       }
@@ -269,8 +272,12 @@ function call(s: HallState, e: HallEvent<'ticket.called'>, at: number): void {
     if (t.windowId !== undefined && t.windowId !== p.windowId && t.status !== 'waiting') {
       // Two windows called the same ticket: the earlier call (in log order) won; this window
       // is told so and must call again. The call stays in the ticket's history.
-      w.conflict = { ticketId: t.id, number: t.number, wonBy: t.windowId, eventId: id, at };
-      t.history.push(step(e, at, p.windowId, 'superseded'));
+      w.conflict = { ticketId: t.id, number: t.number, wonBy: t.windowId, eventId: id, at, reason: 'earlier-call' };
+      const lost = step(e, at, p.windowId, 'superseded');
+      // Kept so the call can still win if this window starts serving (conflictRule.ts).
+      const lostStaff = p.staffId ?? w.staffId;
+      if (lostStaff) lost.staffId = lostStaff;
+      t.history.push(lost);
       note(s, e, 'call-superseded', `${t.number} won by ${t.windowId}`);
     } else {
       note(s, e, 'not-callable', `${t.number} is ${t.status}`);
@@ -298,7 +305,7 @@ function call(s: HallState, e: HallEvent<'ticket.called'>, at: number): void {
 
 /** A window that calls while still holding a ticket lets go of it (safety net; the counter
  *  normally skips or finishes first). */
-function releaseCurrent(s: HallState, w: WindowState, nextId: string, at: number, cause: HallEvent): void {
+export function releaseCurrent(s: HallState, w: WindowState, nextId: string, at: number, cause: HallEvent): void {
   const cur = w.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined;
   if (!cur || cur.id === nextId || cur.windowId !== w.id) return;
   if (cur.status === 'called') {
@@ -677,7 +684,7 @@ function setWindowState(w: WindowState, state: WindowState['state'], at: number)
   if (state !== 'paused') delete w.pauseReason;
 }
 
-function clearCurrent(w: WindowState, ticketId: string): void {
+export function clearCurrent(w: WindowState, ticketId: string): void {
   if (w.currentTicketId === ticketId) delete w.currentTicketId;
 }
 
@@ -696,7 +703,7 @@ function dequeue(s: HallState, t: TicketState): void {
   s.waiting.get(t.dayService)?.delete(t.id);
 }
 
-function stats(s: HallState, dayService: string): DayServiceStats {
+export function stats(s: HallState, dayService: string): DayServiceStats {
   let st = s.stats.get(dayService);
   if (!st) s.stats.set(dayService, (st = emptyStats()));
   return st;

@@ -97,10 +97,12 @@ export interface MaterialState {
 export interface CallConflict {
   ticketId: string;
   number: string;
-  /** The window whose earlier call won. */
+  /** The window whose call won: the one that started service, else the earlier call. */
   wonBy: string;
   eventId: string;
   at: number;
+  /** Why the other window won: it called first, or it started serving the citizen (issue 17). */
+  reason?: 'earlier-call' | 'started';
 }
 
 export interface WindowState {
@@ -186,6 +188,9 @@ export interface DeviceFaultState {
   ok: boolean;
   code?: string;
   message?: string;
+  /** device.fault's severity (absent: fault); plain words for the hall manager. */
+  severity?: 'fault' | 'warning';
+  words?: { zh: string; en: string };
   since: number;
 }
 

@@ -26,13 +26,13 @@ const options: fc.Arbitrary<WorldOptions> = fc.record({
   skewMs: fc.constantFrom(0, 60_000, 600_000),
 });
 
-const totals = { runs: 0, converged: 0, lostTickets: 0, duplicateNumbers: 0, doubleServed: 0, doubleRated: 0 };
+const totals = { runs: 0, converged: 0, lostTickets: 0, duplicateNumbers: 0, doubleServed: 0, doubleRated: 0, sentAway: 0 };
 let events = 0;
 let tickets = 0;
 let conflicts = 0;
 let failure: string | undefined;
 
-const ok = (r: RunResult) => r.converged && r.lostTickets === 0 && r.duplicateNumbers === 0 && r.doubleServed === 0 && r.doubleRated === 0;
+const ok = (r: RunResult) => r.converged && r.lostTickets === 0 && r.duplicateNumbers === 0 && r.doubleServed === 0 && r.doubleRated === 0 && r.sentAway === 0;
 
 try {
   fc.assert(
@@ -44,6 +44,7 @@ try {
       totals.duplicateNumbers += r.duplicateNumbers;
       totals.doubleServed += r.doubleServed;
       totals.doubleRated += r.doubleRated;
+      totals.sentAway += r.sentAway;
       events += r.events;
       tickets += r.tickets;
       conflicts += r.conflicts;
@@ -58,4 +59,4 @@ try {
 }
 console.log(`simulated ${totals.runs} halls: ${events} events, ${tickets} tickets, ${conflicts} call conflicts resolved`);
 console.log(JSON.stringify(totals));
-process.exitCode = totals.runs === totals.converged && totals.lostTickets + totals.duplicateNumbers + totals.doubleServed + totals.doubleRated === 0 ? 0 : 1;
+process.exitCode = totals.runs === totals.converged && totals.lostTickets + totals.duplicateNumbers + totals.doubleServed + totals.doubleRated + totals.sentAway === 0 ? 0 : 1;

@@ -113,6 +113,11 @@ export interface RunResult {
   duplicateNumbers: number;
   doubleServed: number;
   doubleRated: number;
+  /**
+   * Issue 17: tickets whose citizen a window started serving while the fold sends them to
+   * another window that never served them (the conflict rule must follow the citizen).
+   */
+  sentAway: number;
   events: number;
   tickets: number;
   conflicts: number;
@@ -365,12 +370,31 @@ export function runWorld(o: WorldOptions): RunResult {
     duplicateNumbers,
     doubleServed,
     doubleRated,
+    sentAway: auditSentAway(s),
     events: server.log.length,
     tickets: s.tickets.size,
     conflicts: s.notes.filter((n) => n.code === 'call-superseded').length,
     log: server.log,
     ...(diverged.length ? { detail: `diverged: ${diverged.join(', ')}` } : {}),
   };
+}
+
+/**
+ * The conflict rule that follows the citizen (issue 17): a window started serving a ticket while
+ * the window holding it had only called it (or marked it a no-show), and the holder never served
+ * it. Each such ticket is a citizen the board sends to a window they are not sitting at.
+ */
+export function auditSentAway(s: HallState): number {
+  let n = 0;
+  for (const t of s.tickets.values()) {
+    const holder = t.windowId;
+    if (holder === undefined) continue;
+    const servedByHolder = t.history.some((h) => h.windowId === holder && h.ignored === undefined && (h.type === 'ticket.started' || h.type === 'ticket.finished'));
+    if (servedByHolder) continue;
+    const startedElsewhere = t.history.some((h) => h.type === 'ticket.started' && h.windowId !== holder && h.ignored !== undefined && /^(called|skipped) at /.test(h.ignored) && h.ignored.endsWith(` at ${holder}`));
+    if (startedElsewhere) n += 1;
+  }
+  return n;
 }
 
 /**
