@@ -10,7 +10,7 @@ import type { Role } from '../../shared/sync/protocol';
 import { Bi } from '../i18n/Bi';
 import { bootTerminal } from './boot';
 import { TerminalContext, type TerminalEnv } from './context';
-import { openDevices } from './devices';
+import { openDevices, startDeviceHealthLog } from './devices';
 import { readPageParams } from './params';
 import './base.css';
 
@@ -41,6 +41,7 @@ function Boot({ role, App }: { role: Role; App: ComponentType }) {
       history.replaceState(null, '', clean);
       const env: TerminalEnv = { terminal: booted.terminal, identity: booted.identity, devices: openDevices(p.params), params: p.params };
       window.__hallq = env;
+      startDeviceHealthLog(env);
       document.documentElement.dataset.ready = '1';
       setPhase({ t: 'ready', env });
     })();

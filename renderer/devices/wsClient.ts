@@ -39,6 +39,8 @@ export class WsDeviceClient implements DeviceApi {
   private attempt = 0;
   private closed = false;
   private opened: Promise<void> | undefined;
+  /** The socket closed (or never opened) since the last open. */
+  private lost = false;
 
   constructor(private readonly o: WsDeviceClientOptions) {}
 
@@ -52,16 +54,29 @@ export class WsDeviceClient implements DeviceApi {
     try {
       return (await this.call({ op: 'health' })) as DeviceHealth[];
     } catch (err) {
-      const at = (this.o.now ?? Date.now)();
-      return [
-        {
-          id: 'device-host',
-          kind: 'printer',
-          state: 'missing',
-          message: { zh: '设备服务未连接，无法打印或读卡', en: `the device host is not reachable (${(err as Error).message})` },
-          since: at,
-        },
-      ];
+      return [this.hostMissing((err as Error).message)];
+    }
+  }
+
+  /** The row that stands for every device while the host is away (for the admin's details). */
+  private hostMissing(why: string): DeviceHealth {
+    return {
+      id: 'device-host',
+      kind: 'printer',
+      state: 'missing',
+      code: 'device-host',
+      message: { zh: '设备服务未连接，无法打印或读卡', en: `the device host is not reachable (${why})` },
+      since: (this.o.now ?? Date.now)(),
+    };
+  }
+
+  private tell(e: DeviceEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's failure is its own.
+      }
     }
   }
 
@@ -108,14 +123,24 @@ export class WsDeviceClient implements DeviceApi {
       const ws = new this.o.WebSocket(this.o.url);
       this.ws = ws;
       ws.onopen = () => {
+        const back = this.lost;
+        this.lost = false;
         this.attempt = 0;
         // Before anything else: the host hears nothing from a socket until it has the token.
         if (this.o.token !== undefined) ws.send(JSON.stringify({ t: 'auth', token: this.o.token }));
         resolve();
+        // Back after an absence: subscribers hear every device's health again (the host pushes
+        // only changes, and those made while away were never heard).
+        if (back && this.listeners.size) {
+          void this.health().then((rows) => rows.forEach((health) => this.tell({ type: 'health', health })));
+        }
       };
       ws.onerror = () => undefined;
       ws.onclose = () => {
         this.opened = undefined;
+        // Subscribers hear once that the devices are out of reach (the kiosk's printer with them).
+        if (!this.lost && !this.closed && this.listeners.size) this.tell({ type: 'health', health: this.hostMissing('the device host closed the connection') });
+        this.lost = true;
         reject(new Error('the device host closed the connection'));
         for (const [, w] of this.waiting) {
           clearTimeout(w.timer);
@@ -143,7 +168,7 @@ export class WsDeviceClient implements DeviceApi {
     if (!msg.success) return;
     const m = msg.data;
     if ('event' in m) {
-      for (const l of this.listeners) l(m.event);
+      this.tell(m.event);
       return;
     }
     const w = this.waiting.get(m.id);

@@ -165,8 +165,13 @@ export const PAYLOADS = {
   'device.fault': z.object({
     device: z.enum(['printer', 'card-reader', 'scanner', 'evaluator', 'led', 'camera']),
     code: z.string().min(1).max(40),
+    /** The driver's technical detail, for support (never shown to citizens). */
     message: z.string().max(300).default(''),
     raw: z.string().regex(/^[0-9a-f ]*$/i).max(600).optional(),
+    /** fault: the device cannot do its job; warning: it works but needs a hand soon (paper near end). Absent: fault. */
+    severity: z.enum(['fault', 'warning']).optional(),
+    /** For the hall manager, in plain words: what is wrong and what to do (shared/devices/condition.ts). */
+    words: z.object({ zh: z.string().min(1).max(120), en: z.string().min(1).max(200) }).optional(),
   }),
   'device.recovered': z.object({
     device: z.enum(['printer', 'card-reader', 'scanner', 'evaluator', 'led', 'camera']),

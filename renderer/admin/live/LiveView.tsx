@@ -7,6 +7,7 @@ import { useHall, useNow } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { ago, hhmm, minutes } from '../../i18n/format';
 import { CONDITION_TEXT, OLD_CLIENT_TEXT, terminalCondition } from './health';
+import { deviceFaultLines } from './deviceFaults';
 import { liveModel } from './liveModel';
 import { OverridesPanel } from './OverridesPanel';
 import { useTerminalHealth } from './useTerminalHealth';
@@ -32,7 +33,7 @@ export function LiveView() {
   const poll = useTerminalHealth();
   const m = useMemo(() => liveModel(state, now, poll.health), [state, version, now, poll.health]);
   const tz = state.config.schedule.timeZone;
-  const faults = useMemo(() => [...state.devices.values()].filter((d) => !d.ok), [state, version]);
+  const faults = useMemo(() => deviceFaultLines(state), [state, version]);
 
   const kpis = [
     { key: 'waiting', label: { zh: '正在等候', en: 'Waiting now' }, value: m.totals.waiting },
@@ -226,8 +227,8 @@ export function LiveView() {
                     {mine.length === 0
                       ? '—'
                       : mine.map((f) => (
-                          <span key={f.device} className="badge badge-offline">
-                            {f.device}: {f.code}
+                          <span key={f.device} className={`badge ${f.severity === 'fault' ? 'badge-offline' : 'badge-paused'}`} data-device={f.device} data-severity={f.severity} data-code={f.code} title={f.detail}>
+                            <Bi t={{ zh: `${f.name.zh}：${f.words.zh}（自 ${ago(now - f.since).zh}）`, en: `${f.name.en}: ${f.words.en} (since ${ago(now - f.since).en})` }} only />
                           </span>
                         ))}
                   </td>

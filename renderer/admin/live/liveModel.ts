@@ -8,6 +8,7 @@ import { isOverdue } from '../../../shared/ratings/levels';
 import { localDate } from '../../../shared/schedule/zone';
 import { minutes } from '../../i18n/format';
 import { offlineTerminals, type HealthResponse } from './health';
+import { deviceAlerts } from './deviceFaults';
 
 export interface ServiceLine {
   serviceId: string;
@@ -61,15 +62,6 @@ export interface LiveModel {
   totals: Totals;
   alerts: Alert[];
 }
-
-const DEVICE_NAMES: Record<string, Bilingual> = {
-  printer: { zh: '打印机', en: 'printer' },
-  'card-reader': { zh: '身份证读卡器', en: 'ID card reader' },
-  scanner: { zh: '扫码器', en: 'scanner' },
-  evaluator: { zh: '评价器', en: 'evaluator' },
-  led: { zh: '窗口屏', en: 'LED strip' },
-  camera: { zh: '摄像头', en: 'camera' },
-};
 
 export function liveModel(s: HallState, now: number, health?: HealthResponse): LiveModel {
   const { config } = s;
@@ -148,17 +140,8 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
     }
   }
 
-  for (const d of s.devices.values()) {
-    if (d.ok) continue;
-    const name = DEVICE_NAMES[d.device] ?? { zh: d.device, en: d.device };
-    const detail = [d.code, d.message].filter(Boolean).join(' · ');
-    alerts.push({
-      kind: 'device-fault',
-      key: `device-fault:${d.terminal}/${d.device}`,
-      severity: 'critical',
-      text: { zh: `${d.terminal} 的${name.zh}故障（${detail}）`, en: `${d.terminal}: ${name.en} fault (${detail})` },
-    });
-  }
+  // Device faults (critical) and warnings (paper near end), in plain words: deviceFaults.ts.
+  alerts.push(...deviceAlerts(s, now));
 
   // R8: a bad rating not rectified within 7 days; R18: a ledger item past its deadline.
   let badOverdue = 0;
