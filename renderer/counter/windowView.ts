@@ -7,6 +7,7 @@ import type { PriorityClass, PriorityReason } from '../../shared/config/schemas'
 import type { Bilingual } from '../../shared/config/text';
 import type { CallConflict, HallState, TicketState } from '../../shared/fold/state';
 import type { ManualCallCheck } from '../../shared/queue/select';
+import { dayFigures } from '../../shared/figures/dayFigures';
 import { localDate } from '../../shared/schedule/zone';
 
 /** The ticket this window is calling or serving, if any. */
@@ -28,37 +29,35 @@ export function windowTitle(s: HallState, windowId: string): Bilingual {
 }
 
 export interface WindowCounts {
+  /** Calls this window made today (lost conflicts not counted): the clerk's own work. */
   called: number;
+  /** Today's tickets that ended at this window finished as done (今日已办; not-done is not served). */
   served: number;
+  /** Today's tickets that ended at this window still a no-show. */
   noShow: number;
+  /** Today's tickets that ended at this window finished not done (R18). */
   notDone: number;
+  /** Transfers this window made today. */
   transferred: number;
 }
 
-/** Today's work at this window, from the tickets' histories (steps that applied here). */
+/**
+ * Today's counts at this window. served, noShow and notDone are the day report's figures for
+ * this window (shared/figures: a ticket counts under the window it ended with, by its state
+ * now), so the counter, the live view and the report agree; called and transferred are the
+ * window's own steps.
+ */
 export function todayCounts(s: HallState, windowId: string, now: number): WindowCounts {
   const day = localDate(now, s.config.schedule.timeZone);
-  const c: WindowCounts = { called: 0, served: 0, noShow: 0, notDone: 0, transferred: 0 };
+  const f = dayFigures(s, day, { windowId });
+  const c: WindowCounts = { called: 0, served: f.served, noShow: f.noShow, notDone: f.notDone, transferred: 0 };
   for (const t of s.tickets.values()) {
     if (t.day !== day) continue;
     for (const st of t.history) {
       if (st.windowId !== windowId || st.ignored !== undefined) continue;
-      switch (st.type) {
-        case 'ticket.called':
-          c.called += 1;
-          break;
-        case 'ticket.finished':
-          c.served += 1;
-          break;
-        case 'ticket.skipped':
-          c.noShow += 1;
-          break;
-        case 'ticket.transferred':
-          c.transferred += 1;
-          break;
-      }
+      if (st.type === 'ticket.called') c.called += 1;
+      else if (st.type === 'ticket.transferred') c.transferred += 1;
     }
-    if (t.status === 'finished' && t.outcome === 'not-done' && t.windowId === windowId) c.notDone += 1;
   }
   return c;
 }

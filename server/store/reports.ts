@@ -12,9 +12,10 @@
 import type { Bilingual } from '../../shared/config/text';
 import { CHANNELS, PRIORITY_CLASSES } from '../../shared/config/schemas';
 import { DEFAULT_TIME_ZONE } from '../../shared/schedule/config';
-import { addDays } from '../../shared/schedule/zone';
+import { addDays, localDate } from '../../shared/schedule/zone';
 import { daysInRange } from '../../shared/reports/periods';
 import { RATING_LEVEL_KEYS, type Figures, type GroupBy, type Report } from '../../shared/reports/report';
+import { BAD_MAX_LEVEL, SATISFIED_MIN_LEVEL, figureSql, issuedSql } from '../../shared/figures/definitions';
 import type { Queryable } from '../db/db';
 
 export interface ReportLabels {
@@ -33,31 +34,34 @@ export interface ReportRequest {
   /** For the hour of the day; the hall's (Asia/Shanghai unless configured). */
   timeZone?: string;
   labels?: ReportLabels;
+  /** The hall's name (policy.hallName): the files name the hall by it, not by its id. */
+  hallName?: Bilingual;
   now?: number;
 }
 
 // Whitelisted: the one piece of SQL that depends on the request.
 const GROUP_COLUMN: Record<GroupBy, string> = { hall: 'hall', service: 'service_id', window: 'window_id', staff: 'staff_id' };
 
-const RANGE = `FROM ticket_facts WHERE hall = $1 AND day BETWEEN $2 AND $3 AND status <> 'voided'`;
+// Voided tickets never reached a citizen: not issued, in no figure (shared/figures/definitions.ts).
+const RANGE = `FROM ticket_facts WHERE hall = $1 AND day BETWEEN $2 AND $3 AND ${issuedSql()}`;
 
 const COUNTS = (k: string) => `
   SELECT ${k} AS k,
     count(*)::int AS issued,
-    count(*) FILTER (WHERE outcome = 'done')::int AS served,
-    count(*) FILTER (WHERE outcome = 'not-done')::int AS not_done,
-    count(*) FILTER (WHERE outcome = 'needs-material')::int AS needs_material,
-    count(*) FILTER (WHERE no_show)::int AS no_show,
-    count(*) FILTER (WHERE status = 'cancelled')::int AS cancelled,
-    count(*) FILTER (WHERE status IN ('waiting', 'called', 'serving'))::int AS unfinished,
+    count(*) FILTER (WHERE ${figureSql('served')})::int AS served,
+    count(*) FILTER (WHERE ${figureSql('notDone')})::int AS not_done,
+    count(*) FILTER (WHERE ${figureSql('needsMaterial')})::int AS needs_material,
+    count(*) FILTER (WHERE ${figureSql('noShow')})::int AS no_show,
+    count(*) FILTER (WHERE ${figureSql('cancelled')})::int AS cancelled,
+    count(*) FILTER (WHERE ${figureSql('unfinished')})::int AS unfinished,
     count(*) FILTER (WHERE transferred)::int AS transferred,
     ${CHANNELS.map((c) => `count(*) FILTER (WHERE channel = '${c}')::int AS "ch_${c}"`).join(',\n    ')},
     ${PRIORITY_CLASSES.map((p) => `count(*) FILTER (WHERE priority = '${p}')::int AS "pr_${p}"`).join(',\n    ')},
     count(first_called_at)::int AS waited,
     count(finished_at - started_at)::int AS timed,
     count(rating_level)::int AS rated,
-    count(*) FILTER (WHERE rating_level >= 4)::int AS satisfied,
-    count(*) FILTER (WHERE rating_level <= 2)::int AS bad,
+    count(*) FILTER (WHERE rating_level >= ${SATISFIED_MIN_LEVEL})::int AS satisfied,
+    count(*) FILTER (WHERE rating_level <= ${BAD_MAX_LEVEL})::int AS bad,
     ${RATING_LEVEL_KEYS.map((l) => `count(*) FILTER (WHERE rating_level = ${l})::int AS "lv_${l}"`).join(',\n    ')}
   ${RANGE}
   GROUP BY 1`;
@@ -90,10 +94,10 @@ const VOLUMES = `
     SELECT service_id, day, extract(hour FROM to_timestamp(q * 900) AT TIME ZONE $4)::int AS hour, n, served, no_show, rated, satisfied
     FROM (
       SELECT service_id, day, issued_at / 900000 AS q, count(*) AS n,
-        count(*) FILTER (WHERE outcome = 'done') AS served,
-        count(*) FILTER (WHERE no_show) AS no_show,
+        count(*) FILTER (WHERE ${figureSql('served')}) AS served,
+        count(*) FILTER (WHERE ${figureSql('noShow')}) AS no_show,
         count(rating_level) AS rated,
-        count(*) FILTER (WHERE rating_level >= 4) AS satisfied
+        count(*) FILTER (WHERE rating_level >= ${SATISFIED_MIN_LEVEL}) AS satisfied
       ${RANGE}
       GROUP BY 1, 2, 3
     ) b
@@ -103,7 +107,7 @@ const VOLUMES = `
 const REASONS = `
   SELECT r.reason, count(*)::int AS n
   FROM ticket_facts f, jsonb_array_elements_text(f.rating_reasons) AS r(reason)
-  WHERE f.hall = $1 AND f.day BETWEEN $2 AND $3 AND f.status <> 'voided' AND f.rating_level IS NOT NULL AND f.rating_reasons <> '[]'::jsonb
+  WHERE f.hall = $1 AND f.day BETWEEN $2 AND $3 AND ${issuedSql({ status: 'f.status' })} AND f.rating_level IS NOT NULL AND f.rating_reasons <> '[]'::jsonb
   GROUP BY r.reason
   ORDER BY n DESC, r.reason`;
 
@@ -141,7 +145,11 @@ export async function runReport(q: Queryable, req: ReportRequest): Promise<Repor
   const byDay = new Map(volumes.rows.filter((r) => Number(r.not_service) === 1 && Number(r.not_hour) === 1).map((r) => [r.day!, r]));
   const waitOf = new Map(dailyWaits.rows.map((r) => [r.day, r.wait_median]));
   const daily: Report['daily'] = [];
-  for (let d = req.from; d <= req.to; d = addDays(d, 1)) {
+  // Up to today: a day still to come has no figures yet (not zeros on the month chart).
+  const now = req.now ?? Date.now();
+  const today = localDate(now, zone);
+  const last = req.to < today ? req.to : today;
+  for (let d = req.from; d <= last; d = addDays(d, 1)) {
     const r = byDay.get(d);
     const rated = r ? Number(r.rated) : 0;
     daily.push({
@@ -157,13 +165,14 @@ export async function runReport(q: Queryable, req: ReportRequest): Promise<Repor
   const openDays = byDay.size;
   return {
     hall: req.hall,
+    ...(req.hallName ? { hallName: req.hallName } : {}),
     from: req.from,
     to: req.to,
     groupBy: req.groupBy,
     timeZone: zone,
     days: daysInRange(req.from, req.to),
     openDays,
-    generatedAt: req.now ?? Date.now(),
+    generatedAt: now,
     totals,
     groups,
     topServices: services.map((s, i) => ({

@@ -2,8 +2,9 @@
  * Hall reports (R8 ratings, R16 high-frequency services, R18 "not done"): the query and the
  * answer, shared by the server that computes them and the admin screen that shows them.
  *
- * Definitions (the server's SQL follows them; voided tickets never reached a citizen and are
- * left out of every figure):
+ * Definitions (shared/figures/definitions.ts has them as rules; the server's SQL is written from
+ * those rules, and the live view and the counter count by the same ones; voided tickets never
+ * reached a citizen and are left out of every figure):
  * - A ticket counts once, under the service, window and staff it ended with: a transferred
  *   ticket under the service that finally took it.
  * - issued = served + notDone + needsMaterial + noShow + cancelled + unfinished.
@@ -76,6 +77,8 @@ export type ReportGroup = z.infer<typeof ReportGroupSchema>;
 
 export const ReportSchema = z.object({
   hall: z.string(),
+  /** The hall's name (zh, en): what the screen and the files call the hall. */
+  hallName: BilingualSchema.optional(),
   from: DaySchema,
   to: DaySchema,
   groupBy: z.enum(GROUP_BYS),
@@ -90,7 +93,7 @@ export const ReportSchema = z.object({
   topServices: z.array(z.object({ rank: Count, serviceId: z.string(), label: BilingualSchema.nullable(), issued: Count, served: Count })),
   /** Tickets issued per hour of the day (hall time), summed over the range and per open day. */
   hourly: z.array(z.object({ hour: z.number().int().min(0).max(23), issued: Count, avgPerDay: z.number().nonnegative() })),
-  /** Every day of the range, days without tickets included. */
+  /** Every day of the range up to today (the hall's), days without tickets included; days still to come are left out. */
   daily: z.array(
     z.object({ day: DaySchema, issued: Count, served: Count, noShow: Count, waitMedianMin: Minutes, rated: Count, satisfactionRate: Rate }),
   ),

@@ -75,7 +75,7 @@ export function reportSections(r: Report): Section[] {
       title: { zh: '概况', en: 'Summary' },
       columns: [col('项目', 'Item', 'text'), col('值', 'Value', 'text')],
       rows: [
-        ['大厅 Hall', r.hall],
+        ['大厅 Hall', hallText(r)],
         ['开始日期 From', r.from],
         ['结束日期 To', r.to],
         ['分组 Grouped by', `${by.zh} ${by.en}`],
@@ -129,6 +129,12 @@ export function reportSections(r: Report): Section[] {
       rows: r.ratingReasons.map((x) => [x.reason, x.label?.zh ?? null, x.label?.en ?? null, x.count]),
     },
   ];
+}
+
+/** The hall by its name, Chinese then English ("政务服务中心 Government Service Center"); its id only when the report has no name. */
+export function hallText(r: Pick<Report, 'hall' | 'hallName'>): string {
+  if (!r.hallName) return r.hall;
+  return r.hallName.zh === r.hallName.en ? r.hallName.zh : `${r.hallName.zh} ${r.hallName.en}`;
 }
 
 function pad(n: number): string {

@@ -23,7 +23,7 @@ describe('counter window view', () => {
     expect(ledText(h.fold.state, 'w1')).toBe('');
   });
 
-  it("today's counts: called, served, no-shows and not-done at this window only", () => {
+  it("today's counts: called, served, no-shows and not-done at this window only (not-done is not served; a no-show who came back is not a no-show)", () => {
     const h = makeHall();
     const k = h.terminal('kiosk-1');
     const c1 = h.terminal('counter-1');
@@ -41,7 +41,7 @@ describe('counter window view', () => {
     h.emit(c1, 'ticket.finished', { ticketId: b, windowId: 'w1', outcome: 'not-done', note: '材料不全' });
     h.emit(c2, 'ticket.called', { ticketId: d, windowId: 'w2' });
     h.emit(c2, 'ticket.finished', { ticketId: d, windowId: 'w2', outcome: 'done' });
-    expect(todayCounts(h.fold.state, 'w1', h.now())).toEqual({ called: 3, served: 2, noShow: 1, notDone: 1, transferred: 0 });
+    expect(todayCounts(h.fold.state, 'w1', h.now())).toEqual({ called: 3, served: 1, noShow: 0, notDone: 1, transferred: 0 });
     expect(todayCounts(h.fold.state, 'w2', h.now())).toEqual({ called: 1, served: 1, noShow: 0, notDone: 0, transferred: 0 });
     expect(heldTicket(h.fold.state, 'w1')).toBeUndefined();
   });

@@ -38,10 +38,12 @@ export function LiveView() {
   const kpis = [
     { key: 'waiting', label: { zh: '正在等候', en: 'Waiting now' }, value: m.totals.waiting },
     { key: 'issued', label: { zh: '今日取号', en: 'Issued today' }, value: m.totals.issued },
-    { key: 'served', label: { zh: '已办理', en: 'Served' }, value: m.totals.served },
+    { key: 'served', label: { zh: '办结', en: 'Served' }, value: m.totals.served },
+    { key: 'notDone', label: { zh: '未办成', en: 'Not done' }, value: m.totals.notDone },
     { key: 'noShow', label: { zh: '过号', en: 'No-shows' }, value: m.totals.noShow },
     { key: 'rated', label: { zh: '已评价', en: 'Rated' }, value: m.totals.rated },
     { key: 'bad', label: { zh: '差评', en: 'Bad ratings' }, value: m.totals.bad },
+    { key: 'voided', label: { zh: '作废（未出票）', en: 'Voided (not printed)' }, value: m.totals.voided },
   ];
 
   return (
@@ -132,7 +134,7 @@ export function LiveView() {
                   <Bi t={{ zh: '当前号', en: 'Serving' }} />
                 </th>
                 <th className="num">
-                  <Bi t={{ zh: '今日办理', en: 'Served today' }} />
+                  <Bi t={{ zh: '今日办结', en: 'Served today' }} />
                 </th>
               </tr>
             </thead>
@@ -154,7 +156,7 @@ export function LiveView() {
                   </td>
                   <td>{w.staffName ?? w.staffId ?? '—'}</td>
                   <td className="big">{w.currentNumber ?? '—'}</td>
-                  <td className="num">{w.servedToday}</td>
+                  <td className="num" data-col="served" data-value={w.servedToday}>{w.servedToday}</td>
                 </tr>
               ))}
             </tbody>

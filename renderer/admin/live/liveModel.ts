@@ -3,6 +3,7 @@
  * each window is doing, today's totals, and the alerts the leader on duty must act on.
  */
 import type { Bilingual } from '../../../shared/config/text';
+import { dayFigures, dayFiguresByWindow } from '../../../shared/figures/dayFigures';
 import type { HallState } from '../../../shared/fold/state';
 import { isOverdue } from '../../../shared/ratings/levels';
 import { localDate } from '../../../shared/schedule/zone';
@@ -31,13 +32,27 @@ export interface WindowLine {
   staffId?: string;
   staffName?: string;
   currentNumber?: string;
+  /** Today's tickets that ended at this window finished as done (shared/figures: not-done is not served). */
   servedToday: number;
+  /** Today's tickets that ended at this window not done (R18). */
+  notDoneToday: number;
 }
 
+/** Today's figures, by the one definition the counter and the reports use (shared/figures/definitions.ts). */
 export interface Totals {
+  /** Tickets that reached a citizen: voided ones (print failed) are not issued. */
   issued: number;
+  /** Finished as done. */
   served: number;
+  /** Finished not done (办不成事): not served. */
+  notDone: number;
+  needsMaterial: number;
+  /** Still no-shows now. */
   noShow: number;
+  cancelled: number;
+  transferred: number;
+  /** Print failed: never reached the citizen (apart from issued). */
+  voided: number;
   rated: number;
   bad: number;
   waiting: number;
@@ -99,15 +114,14 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
     }
   }
 
-  const served = new Map<string, number>();
-  for (const t of s.tickets.values()) if (t.day === today && t.status === 'finished' && t.windowId) served.set(t.windowId, (served.get(t.windowId) ?? 0) + 1);
+  const byWindow = dayFiguresByWindow(s, today);
 
   const windows: WindowLine[] = [];
   const ids = new Set([...config.windows.keys(), ...s.windows.keys()]);
   for (const id of ids) {
     const cfg = config.windows.get(id);
     const w = s.windows.get(id);
-    const line: WindowLine = { windowId: id, label: cfg?.label ?? id, state: w?.state ?? 'closed', forMs: w ? Math.max(0, now - w.since) : 0, servedToday: served.get(id) ?? 0 };
+    const line: WindowLine = { windowId: id, label: cfg?.label ?? id, state: w?.state ?? 'closed', forMs: w ? Math.max(0, now - w.since) : 0, servedToday: byWindow.get(id)?.served ?? 0, notDoneToday: byWindow.get(id)?.notDone ?? 0 };
     if (cfg?.name) line.name = cfg.name;
     if (w?.pauseReason && w.state === 'paused') line.pauseReason = w.pauseReason;
     if (w?.staffId) {
@@ -170,15 +184,22 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
     });
   }
 
-  const totals: Totals = { issued: 0, served: 0, noShow: 0, rated: 0, bad: 0, waiting: services.reduce((n, l) => n + l.waiting, 0) };
-  for (const [key, st] of s.stats) {
-    if (!key.startsWith(`${today}|`)) continue;
-    totals.issued += st.issued;
-    totals.served += st.served;
-    totals.noShow += st.noShow;
-    totals.rated += st.rated;
-    totals.bad += st.bad;
-  }
+  // The day report's figures for today, from the tickets as they stand (not the fold's event
+  // counters, which count a voided ticket as issued and a not-done finish as served).
+  const f = dayFigures(s, today);
+  const totals: Totals = {
+    issued: f.issued,
+    served: f.served,
+    notDone: f.notDone,
+    needsMaterial: f.needsMaterial,
+    noShow: f.noShow,
+    cancelled: f.cancelled,
+    transferred: f.transferred,
+    voided: f.voided,
+    rated: f.rated,
+    bad: f.bad,
+    waiting: services.reduce((n, l) => n + l.waiting, 0),
+  };
 
   const order: Record<Alert['severity'], number> = { critical: 0, warning: 1 };
   alerts.sort((a, b) => order[a.severity] - order[b.severity]);

@@ -37,7 +37,7 @@ export function reportRoutes(app: FastifyInstance, ctx: ServerContext): void {
     // the table) or whose projection failed are refolded.
     await factsSettled(ctx.db, who.hall);
     await refreshStaleFacts(ctx.db, who.hall, range.from, range.to, zone);
-    return runReport(ctx.db, { hall: who.hall, from: range.from, to: range.to, groupBy: query.groupBy, timeZone: zone, labels: labelsOf(config), now });
+    return runReport(ctx.db, { hall: who.hall, from: range.from, to: range.to, groupBy: query.groupBy, timeZone: zone, labels: labelsOf(config), hallName: config.policy.hallName, now });
   };
 
   app.get('/api/admin/reports', async (req) => report(req));
