@@ -6,10 +6,9 @@
 import { useMemo } from 'react';
 import { checkIssue } from '../../shared/actions/issue';
 import type { PriorityReason } from '../../shared/config/schemas';
-import { estimateNewTicket } from '../../shared/estimate/wait';
+import { estimateNewTicket, waitKind, waitText } from '../../shared/estimate/wait';
 import { useHall, useNow } from '../app/context';
 import { Bi } from '../i18n/Bi';
-import { minutes } from '../i18n/format';
 import { CardStrip } from './CardStrip';
 import { useController } from './context';
 import { CardIcon } from './Icons';
@@ -64,8 +63,8 @@ export function Confirm() {
         </div>
         <div className="fact">
           <Bi className="fact-label" t={{ zh: '预计等候', en: 'Expected wait' }} />
-          <span className="fact-value fact-text" data-testid="wait">
-            <Bi t={preview.estimate.ahead === 0 ? { zh: '无需等候', en: 'No wait' } : { zh: `约 ${minutes(preview.estimate.minutes * 60_000).zh}`, en: `about ${minutes(preview.estimate.minutes * 60_000).en}` }} />
+          <span className="fact-value fact-text" data-testid="wait" data-wait={waitKind(preview.estimate)}>
+            <Bi t={waitText(preview.estimate, state.config.schedule.timeZone, now)} />
           </span>
         </div>
         {windows ? (

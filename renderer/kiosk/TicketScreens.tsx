@@ -5,10 +5,11 @@
 import { Qr } from '../app/Qr';
 import { useHall } from '../app/context';
 import { Bi } from '../i18n/Bi';
+import { waitKind, waitLine } from '../../shared/estimate/wait';
 import { hhmm, minutes } from '../i18n/format';
 import { useController } from './context';
 import { PrinterIcon } from './Icons';
-import { priorityNote, type IssuedTicket } from './issueFlow';
+import { priorityNote, ticketWait, type IssuedTicket } from './issueFlow';
 import { windowsText } from './services';
 import { useKiosk } from './store';
 
@@ -26,12 +27,19 @@ export function Printing() {
 }
 
 function Facts({ t }: { t: IssuedTicket }) {
+  const { state } = useHall();
   const windows = windowsText(t.windows);
-  const wait = t.ahead === 0 ? { zh: '前面没有人，请留意叫号', en: 'You are next: watch for your number' } : { zh: `前面还有 ${t.ahead} 人，预计等候约 ${minutes(t.waitMinutes * 60_000).zh}`, en: `${t.ahead} ahead of you, about ${minutes(t.waitMinutes * 60_000).en}` };
+  const kind = waitKind(ticketWait(t));
+  const line = waitLine(ticketWait(t), state.config.schedule.timeZone, t.issuedAt);
+  // Issue 17: with no open window, no minutes are promised (the same words as the printed ticket).
+  const noWindow = t.ahead === 0 ? line : { zh: `前面还有 ${t.ahead} 人。${line.zh}`, en: `${t.ahead} ahead of you. ${line.en}` };
+  const wait = kind === 'no-window' ? noWindow : t.ahead === 0 ? { zh: '前面没有人，请留意叫号', en: 'You are next: watch for your number' } : { zh: `前面还有 ${t.ahead} 人，预计等候约 ${minutes(t.waitMinutes * 60_000).zh}`, en: `${t.ahead} ahead of you, about ${minutes(t.waitMinutes * 60_000).en}` };
   const note = priorityNote(t);
   return (
     <div className="t-facts">
-      <Bi className="t-wait" t={wait} />
+      <span className="t-wait-line" data-testid="ticket-wait" data-wait={kind}>
+        <Bi className="t-wait" t={wait} />
+      </span>
       {windows ? <Bi className="t-windows" t={{ zh: `叫号后请到${windows.zh}办理`, en: `When called, go to ${windows.en}` }} /> : null}
       {note ? <Bi className="t-priority" t={note} /> : null}
     </div>

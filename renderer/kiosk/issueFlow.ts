@@ -14,6 +14,7 @@ import type { Bilingual } from '../../shared/config/text';
 import type { PrintResult, TicketPrint } from '../../shared/devices/contract';
 import type { HallState } from '../../shared/fold/state';
 import { zonedParts } from '../../shared/schedule/zone';
+import { waitLine, type WaitEstimate } from '../../shared/estimate/wait';
 import type { IssueInput, IssueOutcome } from '../sync/coordinator';
 import { citizenPrintMessage } from './printFault';
 import { windowHintLine, windowLabels } from './services';
@@ -31,6 +32,10 @@ export interface IssuedTicket {
   windows: string[];
   ahead: number;
   waitMinutes: number;
+  /** Issue 17: no window serving the service was open at issue (no wait is promised)... */
+  noOpenWindow?: boolean;
+  /** ... and when the schedule opens it next, if it knows. */
+  nextOpening?: number;
   issuedAt: number;
   /** The progress page behind the QR code. */
   qr: string;
@@ -42,6 +47,11 @@ export interface IssuedTicket {
   /** Checked in after the slot: queued as a normal ticket. */
   late: boolean;
   nameMasked?: string;
+}
+
+/** What the ticket knows of its wait, in the shape shared/estimate/wait.ts words it. */
+export function ticketWait(t: Pick<IssuedTicket, 'ahead' | 'waitMinutes' | 'noOpenWindow' | 'nextOpening'>): Pick<WaitEstimate, 'ahead' | 'minutes' | 'noOpenWindow' | 'nextOpening'> {
+  return { ahead: t.ahead, minutes: t.waitMinutes, noOpenWindow: t.noOpenWindow === true, ...(t.nextOpening !== undefined ? { nextOpening: t.nextOpening } : {}) };
 }
 
 export type TakeTicketResult =
@@ -129,6 +139,8 @@ function issuedView(deps: TakeTicketDeps, o: Extract<IssueOutcome, { ok: true }>
     windows: windowLabels(s, t.serviceId),
     ahead: o.estimate.ahead,
     waitMinutes: o.estimate.minutes,
+    ...(o.estimate.noOpenWindow ? { noOpenWindow: true } : {}),
+    ...(o.estimate.nextOpening !== undefined ? { nextOpening: o.estimate.nextOpening } : {}),
     issuedAt: t.issuedAt,
     qr: `${deps.progressBase.replace(/\/+$/, '')}/p/${token}`,
     offline: o.offline,
@@ -184,6 +196,7 @@ export function printPayload(s: HallState, t: IssuedTicket): TicketPrint {
     ...(hint ? { windowHint: hint } : {}),
     ahead: t.ahead,
     waitMinutes: t.waitMinutes,
+    wait: waitLine(ticketWait(t), s.config.schedule.timeZone, t.issuedAt),
     issuedAt: issuedAtText(t.issuedAt, s.config.schedule.timeZone),
     qr: t.qr,
     offline: t.offline,

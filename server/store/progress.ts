@@ -10,7 +10,7 @@
  * R21: the view carries no personal data at all, not even the masked name or ID number.
  */
 import type { Bilingual } from '../../shared/config/text';
-import { estimateForTicket } from '../../shared/estimate/wait';
+import { estimateForTicket, waitKind, waitLine, type WaitKind } from '../../shared/estimate/wait';
 import type { HallState } from '../../shared/fold/state';
 import { localDate } from '../../shared/schedule/zone';
 import type { Queryable } from '../db/db';
@@ -58,6 +58,14 @@ export interface ProgressView {
   /** waiting: people ahead in the ticket's queue and expected minutes. */
   ahead?: number;
   minutes?: number;
+  /**
+   * waiting: the wait in the kiosk's and the ticket's own words (shared/estimate/wait.ts), and
+   * which kind it is: with no open window no minutes are promised (issue 17).
+   */
+  wait?: Bilingual;
+  waitKind?: WaitKind;
+  /** waiting, no window open: when the schedule opens the service next, if it knows. */
+  nextOpening?: number;
   /** called / serving: where to go. */
   window?: { label: string; name?: Bilingual };
   calledAt?: number;
@@ -96,7 +104,16 @@ export function progressView(s: HallState, entry: TokenEntry, now: number, sms: 
   switch (t.status) {
     case 'waiting': {
       const e = estimateForTicket(s, t.id, now);
-      return { ...base, status: 'waiting', ahead: e?.ahead ?? 0, minutes: e?.minutes ?? 0 };
+      if (!e) return { ...base, status: 'waiting', ahead: 0, minutes: 0 };
+      return {
+        ...base,
+        status: 'waiting',
+        ahead: e.ahead,
+        minutes: e.minutes,
+        wait: waitLine(e, tz, now),
+        waitKind: waitKind(e),
+        ...(e.nextOpening !== undefined ? { nextOpening: e.nextOpening } : {}),
+      };
     }
     case 'called':
       return { ...base, status: 'called', ...where(), ...(t.calledAt !== undefined ? { calledAt: t.calledAt } : {}) };

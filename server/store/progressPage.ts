@@ -74,7 +74,7 @@ function statusCard(v: ProgressView): string {
     case 'waiting':
       return `<section class="card"><p class="state">${both('等候中', 'Waiting')}</p>
 <p class="big">${both(`前面还有 <strong>${v.ahead}</strong> 人`, `${v.ahead} ${v.ahead === 1 ? 'person' : 'people'} ahead of you`)}</p>
-<p class="big">${both(`预计等候约 <strong>${v.minutes}</strong> 分钟`, `About ${v.minutes} min`)}</p></section>`;
+<p class="big" data-wait="${v.waitKind ?? 'minutes'}">${v.wait ? both(esc(v.wait.zh), esc(v.wait.en)) : both(`预计等候约 <strong>${v.minutes}</strong> 分钟`, `About ${v.minutes} min`)}</p></section>`;
     case 'called':
       return `<section class="card called"><p class="state">${both(`请到 ${win} 号窗口`, `Please go to window ${win}`)}</p>
 <p class="big">${both('已叫号，请尽快前往办理', 'Your number has been called')}</p></section>`;

@@ -48,6 +48,8 @@ export const TicketPrintSchema = z.object({
   windowHint: z.string().max(60).optional(),
   ahead: z.number().int().nonnegative(),
   waitMinutes: z.number().int().nonnegative(),
+  /** The wait line as the kiosk and the phone word it (shared/estimate/wait.ts waitLine); absent: from waitMinutes. */
+  wait: BilingualSchema.optional(),
   issuedAt: z.string().max(40),
   /** The progress page address, printed as a QR code. */
   qr: z.string().url().max(300),

@@ -68,10 +68,14 @@ describe.each(DB_KINDS)('progress page on %s', (kind) => {
     await tdb?.drop();
   });
 
-  it('waiting: the number, the service, people ahead and expected minutes (no window open yet: as if one will)', async () => {
+  it('waiting with no window open: the number, the service and people ahead, and no minutes promised (issue 17)', async () => {
     const r = await progress(tokens.A003!);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ number: 'A003', service: { zh: '户籍办理', en: 'Household registration' }, status: 'waiting', ahead: 2, minutes: 16, day: MON });
+    expect(r.body).toMatchObject({ number: 'A003', service: { zh: '户籍办理', en: 'Household registration' }, status: 'waiting', ahead: 2, day: MON, waitKind: 'no-window' });
+    expect(r.body.wait).toEqual({ zh: '暂无窗口开放，无法估计等候时间', en: 'No window is open now: no wait time can be given' });
+    const { html } = await pageOf(tokens.A003!);
+    expect(html).toContain('暂无窗口开放');
+    expect(html).not.toContain('分钟');
   });
 
   it('R14: the page is zh-CN first with English alongside, mobile-sized, with big text', async () => {
@@ -167,7 +171,7 @@ describe.each(DB_KINDS)('progress page on %s', (kind) => {
     expect(html).toContain('请到 5 号窗口');
     expect(html).toContain('Please go to window 5');
     // The others moved up.
-    expect((await progress(tokens.A003!)).body).toMatchObject({ status: 'waiting', ahead: 1, minutes: 8 });
+    expect((await progress(tokens.A003!)).body).toMatchObject({ status: 'waiting', ahead: 1, minutes: 8, waitKind: 'minutes', wait: { zh: '预计等候约 8 分钟' } });
   });
 
   it('serving, then finished', async () => {

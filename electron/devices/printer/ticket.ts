@@ -50,7 +50,8 @@ export function ticketContent(t: TicketPrint): TicketContent {
     service: t.service,
     ...(t.windowHint ? { windowHint: t.windowHint } : {}),
     ahead: t.ahead === 0 ? '前面没有人 / You are next' : `前面还有 ${t.ahead} 人 / ${t.ahead} ahead`,
-    wait: `预计等候 ${t.waitMinutes} 分钟 / Wait ~${t.waitMinutes} min`,
+    // Issue 17: the kiosk's own words (no open window, no wait, or about N min), never "0 min".
+    wait: t.wait ? `${t.wait.zh} / ${t.wait.en}` : t.ahead === 0 ? '无需等候 / No wait' : `预计等候 ${t.waitMinutes} 分钟 / Wait ~${t.waitMinutes} min`,
     time: `时间 Time ${t.issuedAt}`,
     qr: qrPayload(t.qr),
     qrCaption: '扫码查看进度 / Scan for progress',
