@@ -2,36 +2,46 @@
  * Finding a service by typing on the kiosk's letter keypad: the Chinese name, the English name,
  * or the pinyin initials of the Chinese name (不动产登记 -> BDCDJ, so "bdc" finds it).
  *
- * Pinyin initials come from the browser's own Chinese collation (ICU sorts zh-CN by pinyin):
- * a character's initial is the last of these boundary characters that sorts before it. No
- * dictionary to ship, and it covers every common character.
+ * Pinyin comes from pinyin-pro, which reads a character in its word: 银行 is yin hang (YH) and
+ * 行政 xing zheng (XZ), 重庆 CQ, 长春 CC, 西藏 XZ. (The browser's Chinese collation, used
+ * before, knows one reading per character, so every polyphone got one wrong initial.)
+ * Its dictionary is about 460 KB minified (145 KB gzipped), so it is its own chunk, loaded
+ * after the first frame (`pinyinReady`): a tap never waits for it, and until it is there a
+ * search finds names in Chinese and English only.
  */
+import type * as PinyinPro from 'pinyin-pro';
 import type { Service } from '../../shared/config/schemas';
 
-/** The first character (in pinyin order) of each initial; no syllable starts with I, U or V. */
-const BOUNDARIES = '阿八嚓哒妸发旮哈讥咔垃痳拏噢妑七呥扨它穵夕丫帀';
-const LETTERS = 'ABCDEFGHJKLMNOPQRSTWXYZ';
-const HAN = /\p{Script=Han}/u;
+type PinyinLib = typeof PinyinPro;
+let lib: PinyinLib | undefined;
 
-let collator: Intl.Collator | undefined;
+/** Resolves when the pinyin dictionary is loaded (it starts loading when this module does). */
+export const pinyinReady: Promise<void> = import('pinyin-pro').then(
+  (m) => {
+    lib = m;
+  },
+  (err: unknown) => console.warn('hallq kiosk: the pinyin dictionary did not load; search by name only', err),
+);
 
-/** The pinyin initial of one Han character ('' if the collation cannot place it). */
+const LATIN_OR_DIGIT = /^[A-Za-z0-9]$/;
+
+/** The pinyin initial of one Han character alone (its most common reading); '' if none (yet). */
 export function pinyinInitial(ch: string): string {
-  collator ??= new Intl.Collator('zh-CN');
-  let initial = '';
-  for (let i = 0; i < BOUNDARIES.length; i++) {
-    if (collator.compare(ch, BOUNDARIES[i]!) >= 0) initial = LETTERS[i]!;
-    else break;
-  }
-  return initial;
+  if (!lib) return '';
+  const [first] = lib.pinyin(ch, { pattern: 'first', toneType: 'none', type: 'array' });
+  return first !== undefined && /^[a-z]$/.test(first) && first !== ch ? first.toUpperCase() : '';
 }
 
-/** "不动产登记" -> "BDCDJ"; Latin letters and digits are kept (upper-cased), the rest dropped. */
+/**
+ * "不动产登记" -> "BDCDJ", each character read in its word (银行 -> YH); Latin letters and
+ * digits are kept (upper-cased), the rest dropped. Before the dictionary is loaded: the Latin
+ * letters and digits only.
+ */
 export function pinyinInitials(text: string): string {
+  const parts = lib ? lib.pinyin(text, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'spaced' }) : [...text];
   let out = '';
-  for (const ch of text) {
-    if (HAN.test(ch)) out += pinyinInitial(ch);
-    else if (/[A-Za-z0-9]/.test(ch)) out += ch.toUpperCase();
+  for (const part of parts) {
+    if (LATIN_OR_DIGIT.test(part)) out += part.toUpperCase();
   }
   return out;
 }
@@ -49,7 +59,10 @@ const initialsCache = new WeakMap<Service, string>();
 
 function initialsOf(service: Service): string {
   let v = initialsCache.get(service);
-  if (v === undefined) initialsCache.set(service, (v = pinyinInitials(service.name.zh)));
+  if (v === undefined) {
+    v = pinyinInitials(service.name.zh);
+    if (lib) initialsCache.set(service, v);
+  }
   return v;
 }
 

@@ -1,6 +1,6 @@
 /** Finding a service on the kiosk: Chinese name, English name, or pinyin initials (拼音首字母). */
-import { describe, expect, it } from 'vitest';
-import { matchesService, pinyinInitials, wordInitials } from '../../renderer/kiosk/search';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { matchesService, pinyinInitials, pinyinReady, wordInitials } from '../../renderer/kiosk/search';
 import { ServiceSchema, type Service } from '../../shared/config/schemas';
 
 const svc = (id: string, zh: string, en: string, category?: { zh: string; en: string }): Service =>
@@ -9,6 +9,9 @@ const svc = (id: string, zh: string, en: string, category?: { zh: string; en: st
 const estate = svc('estate', '不动产登记', 'Real estate registration', { zh: '自然资源', en: 'Natural resources' });
 const hukou = svc('hukou', '户籍办理', 'Household registration');
 const fund = svc('housing', '住房公积金', 'Housing provident fund');
+
+// The dictionary is its own chunk, loaded after the kiosk's first frame.
+beforeAll(() => pinyinReady);
 
 describe('kiosk search', () => {
   it('pinyin initials come from the Chinese name', () => {
@@ -47,5 +50,33 @@ describe('kiosk search', () => {
     expect(matchesService(hukou, '  ')).toBe(true);
     expect(matchesService(hukou, 'qqqq')).toBe(false);
     expect(matchesService(hukou, '？？')).toBe(false);
+  });
+});
+
+describe('kiosk search: polyphonic characters read in their word (pinyin-pro)', () => {
+  it('each polyphone gets the initial of its reading in the name', () => {
+    expect(pinyinInitials('银行')).toBe('YH');
+    expect(pinyinInitials('行政审批')).toBe('XZSP');
+    expect(pinyinInitials('重庆')).toBe('CQ');
+    expect(pinyinInitials('重新办理')).toBe('CXBL');
+    expect(pinyinInitials('长春')).toBe('CC');
+    expect(pinyinInitials('长期居住')).toBe('CQJZ');
+    expect(pinyinInitials('西藏')).toBe('XZ');
+    expect(pinyinInitials('行驶证')).toBe('XSZ');
+  });
+
+  it('a citizen typing the initials finds services whose names hold polyphones', () => {
+    const bank = svc('bank', '银行开户', 'Bank account');
+    const admin = svc('admin', '行政许可', 'Administrative licensing');
+    const reissue = svc('reissue', '重新申领身份证', 'ID card reissue');
+    const tibet = svc('tibet', '西藏入学登记', 'Tibet school enrolment');
+    expect(matchesService(bank, 'yh')).toBe(true);
+    expect(matchesService(bank, 'yx')).toBe(false);
+    expect(matchesService(admin, 'xz')).toBe(true);
+    expect(matchesService(admin, 'hz')).toBe(false);
+    expect(matchesService(reissue, 'cx')).toBe(true);
+    expect(matchesService(reissue, 'zx')).toBe(false);
+    expect(matchesService(tibet, 'xz')).toBe(true);
+    expect(matchesService(tibet, 'xc')).toBe(false);
   });
 });
