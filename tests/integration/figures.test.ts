@@ -184,4 +184,22 @@ describe.each(DB_KINDS)('one definition of every figure on %s', (kind) => {
     expect(todayCounts(fold.state, 'w1', clock)).toMatchObject({ served: 2 + b004AtW1, notDone: 1, noShow: 0 });
     expect(todayCounts(fold.state, 'w2', clock)).toMatchObject({ served: 2 - b004AtW1, notDone: 0, noShow: 1 });
   });
+
+  it("the month's daily series stops at today: days still to come are not drawn as 0", async () => {
+    const r = await call(s.url, 'GET', `/api/admin/reports?period=month&date=${DAY}`, { token: s.adminToken });
+    expect(r.status).toBe(200);
+    const month = ReportSchema.parse(r.body);
+    expect([month.from, month.to]).toEqual(['2026-11-01', '2026-11-30']);
+    expect(month.daily.at(-1)!.day).toBe(DAY);
+    expect(month.daily).toHaveLength(23);
+    expect(month.daily.find((d) => d.day === DAY)).toMatchObject({ issued: 9, served: 4, noShow: 1 });
+  });
+
+  it("the CSV names the hall by the hall's name (zh, en alongside), not by its id", async () => {
+    const res = await fetch(`${s.url}/api/admin/reports.csv?from=${DAY}&to=${DAY}&groupBy=service`, { headers: { authorization: `Bearer ${s.adminToken}` } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines).toContain('大厅 Hall,政务服务中心 Government Service Center');
+    expect(lines.some((l) => l.includes(s.hall))).toBe(false);
+  });
 });

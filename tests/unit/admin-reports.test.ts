@@ -295,10 +295,10 @@ describe('the charts', () => {
     expect(hourWindow(makeReport().hourly.map((h) => ({ ...h, issued: 0 })))).toEqual({ first: 8, last: 17 });
   });
 
-  it('the daily trend has a point per day for issued, served and no-shows', () => {
+  it('the daily trend has a point per day for issued, served, no-shows and satisfaction', () => {
     const o = dailyChart(makeReport(), 'zh');
     const series = o.series as Array<{ name: string; data: number[] }>;
-    expect(series.map((s) => s.name)).toEqual(['取号 Issued', '办结 Served', '过号 No-shows']);
+    expect(series.map((s) => s.name)).toEqual(['取号 Issued', '办结 Served', '过号 No-shows', '满意率 Satisfaction']);
     expect(series.every((s) => s.data.length === 30)).toBe(true);
     expect((o.xAxis as { data: string[] }).data[0]).toBe('04-01');
   });

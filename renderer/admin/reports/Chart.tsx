@@ -45,8 +45,11 @@ export function Chart({ option, name, height = 260, label }: { option: ChartOpti
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
 
+  // The last category drawn (e.g. the last day of the daily chart), for tests and tools.
+  const x = (option as { xAxis?: { data?: unknown[] } }).xAxis?.data;
+  const xLast = Array.isArray(x) && x.length ? String(x[x.length - 1]) : undefined;
   return (
-    <div ref={box} className="chart" style={{ height }} data-chart={name} role="img" aria-label={label}>
+    <div ref={box} className="chart" style={{ height }} data-chart={name} data-x-last={xLast} role="img" aria-label={label}>
       {failed ? (
         <div className="rq-chart-empty muted">
           <Bi t={{ zh: '图表组件未能加载（需要连接服务器）', en: 'The chart could not be loaded (needs the server)' }} />

@@ -15,6 +15,7 @@ import {
   groupAttr,
   groupName,
   nextSort,
+  rateTone,
   share,
   sortGroups,
   type GroupSort,
@@ -82,8 +83,9 @@ export function GroupsTable({ report }: { report: Report }) {
                   </td>
                   {columns.map((c) => {
                     const v = c.read(g);
+                    const tone = c.toned ? rateTone(v) : undefined;
                     return (
-                      <td key={c.key} className={`num${c.alarm && v !== null && v > 0 ? ' rq-alarm' : ''}`} data-col={c.key}>
+                      <td key={c.key} className={`num${c.alarm && v !== null && v > 0 ? ' rq-alarm' : ''}${tone ? ` rq-tone-${tone}` : ''}`} data-col={c.key} data-tone={tone}>
                         {fmtCell(c, g)}
                       </td>
                     );
@@ -98,11 +100,14 @@ export function GroupsTable({ report }: { report: Report }) {
                 <td className="rq-name">
                   <Bi t={TOTAL} />
                 </td>
-                {columns.map((c) => (
-                  <td key={c.key} className="num" data-col={c.key}>
-                    {fmtCell(c, report.totals)}
-                  </td>
-                ))}
+                {columns.map((c) => {
+                  const tone = c.toned ? rateTone(c.read(report.totals)) : undefined;
+                  return (
+                    <td key={c.key} className={`num${tone ? ` rq-tone-${tone}` : ''}`} data-col={c.key} data-tone={tone}>
+                      {fmtCell(c, report.totals)}
+                    </td>
+                  );
+                })}
               </tr>
             </tfoot>
           ) : null}

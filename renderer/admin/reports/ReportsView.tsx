@@ -312,7 +312,7 @@ function ReportBody({ report, stale }: { report: Report; stale: boolean }) {
     <div className={`rq-body${stale ? ' rq-body-stale' : ''}`}>
       <section className="kpis rq-kpis" data-testid="report-kpis">
         {cards.map((k) => (
-          <div key={k.key} className={`kpi rq-kpi rq-kpi-${k.tone}`} data-kpi={k.key} data-value={k.value}>
+          <div key={k.key} className={`kpi rq-kpi rq-kpi-${k.tone}`} data-kpi={k.key} data-value={k.value} data-tone={k.tone}>
             <span className="kpi-label">
               <Bi t={k.label} />
             </span>

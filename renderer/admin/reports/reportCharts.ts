@@ -10,6 +10,7 @@ import { CHANNELS, PRIORITY_CLASSES } from '../../../shared/config/schemas';
 import type { Bilingual } from '../../../shared/config/text';
 import type { Figures, Report } from '../../../shared/reports/report';
 import { RATING_LABELS, type RatingLevel } from '../../../shared/ratings/levels';
+import { SATISFACTION_COLORS, satisfactionTone } from '../../../shared/reports/satisfaction';
 import type { Lang } from '../../i18n/lang';
 import { CHANNEL_LABELS, PRIORITY_LABELS, fmtCount, fmtMinutes, share } from './reportFormat';
 
@@ -119,9 +120,21 @@ export function hourlyChart(r: Report, lang: Lang): ChartOption {
   };
 }
 
-/** Issued and served per day, for reports longer than a day. */
+/** A day's satisfaction as a chart point: the percentage, coloured by its threshold (0% red, never green); none when nothing was rated. */
+export function satisfactionPoint(rate: number | null): { value: number; itemStyle: { color: string } } | null {
+  const tone = satisfactionTone(rate);
+  if (tone === 'none' || rate === null) return null;
+  return { value: Math.round(rate * 1000) / 10, itemStyle: { color: SATISFACTION_COLORS[tone] } };
+}
+
+/**
+ * Issued, served and no-shows per day, and the day's satisfaction rate (right axis, each point
+ * coloured by its threshold), for reports longer than a day. The days run up to today: the
+ * server leaves days still to come out, so nothing is drawn as 0 before it happened.
+ */
 export function dailyChart(r: Report, lang: Lang): ChartOption {
   const issued: Bilingual = { zh: '取号', en: 'Issued' };
+  const satisfaction: Bilingual = { zh: '满意率', en: 'Satisfaction' };
   const served: Bilingual = { zh: '办结', en: 'Served' };
   const noShow: Bilingual = { zh: '过号', en: 'No-shows' };
   const line = (t: Bilingual, color: string, data: number[], area: boolean): LineSeriesOption => ({
@@ -146,16 +159,37 @@ export function dailyChart(r: Report, lang: Lang): ChartOption {
       data: r.daily.map((d) => d.day.slice(5)),
       axisLabel: { color: COLORS.muted, fontFamily: CHART_FONT, hideOverlap: true },
     },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      splitLine: { lineStyle: { color: '#e6eaf0' } },
-      axisLabel: { color: COLORS.muted, fontFamily: CHART_FONT },
-    },
+    yAxis: [
+      {
+        type: 'value',
+        minInterval: 1,
+        splitLine: { lineStyle: { color: '#e6eaf0' } },
+        axisLabel: { color: COLORS.muted, fontFamily: CHART_FONT },
+      },
+      {
+        type: 'value',
+        min: 0,
+        max: 100,
+        splitLine: { show: false },
+        axisLabel: { color: COLORS.muted, fontFamily: CHART_FONT, formatter: '{value}%' },
+      },
+    ],
     series: [
       line(issued, COLORS.blue, r.daily.map((d) => d.issued), true),
       line(served, COLORS.green, r.daily.map((d) => d.served), false),
       line(noShow, COLORS.amber, r.daily.map((d) => d.noShow), false),
+      {
+        type: 'line',
+        name: both(satisfaction, lang),
+        yAxisIndex: 1,
+        data: r.daily.map((d) => satisfactionPoint(d.satisfactionRate)),
+        connectNulls: true,
+        symbol: 'circle',
+        symbolSize: 7,
+        showSymbol: true,
+        lineStyle: { color: COLORS.muted, width: 1, type: 'dashed' },
+        itemStyle: { color: COLORS.muted },
+      },
     ],
   };
 }

@@ -8,6 +8,7 @@ import type { Bilingual } from '../../../shared/config/text';
 import type { Channel, PriorityClass } from '../../../shared/config/schemas';
 import type { Figures, GroupBy, ReportGroup } from '../../../shared/reports/report';
 import { RATING_LABELS, type RatingLevel } from '../../../shared/ratings/levels';
+import { satisfactionTone } from '../../../shared/reports/satisfaction';
 import { localDate } from '../../../shared/schedule/zone';
 import { hhmm } from '../../i18n/format';
 
@@ -52,7 +53,7 @@ export const PRIORITY_LABELS: Record<PriorityClass, Bilingual> = {
 export const NOT_CALLED: Bilingual = { zh: '未叫号', en: 'Not called' };
 export const TOTAL: Bilingual = { zh: '合计', en: 'Total' };
 
-export type KpiTone = 'plain' | 'good' | 'bad';
+export type KpiTone = 'plain' | 'good' | 'warn' | 'bad';
 
 export interface Kpi {
   key: string;
@@ -101,10 +102,16 @@ export function kpis(f: Figures, openDays: number): Kpi[] {
       text: fmtRate(f.satisfactionRate),
       value: raw(f.satisfactionRate),
       note: { zh: `满意 ${f.satisfied} / 评价 ${f.rated}`, en: `${f.satisfied} of ${f.rated} rated` },
-      tone: f.satisfactionRate === null ? 'plain' : 'good',
+      tone: rateTone(f.satisfactionRate),
     },
     n('bad', { zh: '差评', en: 'Bad ratings' }, f.bad, { zh: '非常不满意 + 不满意', en: 'levels 1 and 2' }, f.bad > 0 ? 'bad' : 'plain'),
   ];
+}
+
+/** A satisfaction rate's colour: green when good, amber when fair, red below (0% is red); plain when nothing was rated. */
+export function rateTone(rate: number | null): KpiTone {
+  const t = satisfactionTone(rate);
+  return t === 'none' ? 'plain' : t === 'fair' ? 'warn' : t;
 }
 
 // --- the groups table -------------------------------------------------------------------------
@@ -120,6 +127,8 @@ export interface GroupColumn {
   extra?: boolean;
   /** A figure worse when higher (tinted when above zero). */
   alarm?: boolean;
+  /** A rate coloured by its threshold (satisfaction). */
+  toned?: boolean;
 }
 
 const c = (key: string, zh: string, en: string, read: (f: Figures) => number | null, more: Partial<GroupColumn> = {}): GroupColumn => ({
@@ -144,7 +153,7 @@ export const GROUP_COLUMNS: GroupColumn[] = [
   c('serviceMedianMin', '办理中位数', 'Service median', (f) => f.serviceMedianMin, { format: 'minutes' }),
   c('serviceP90Min', '办理 P90', 'Service P90', (f) => f.serviceP90Min, { format: 'minutes' }),
   c('rated', '评价', 'Rated', (f) => f.rated),
-  c('satisfactionRate', '满意率', 'Satisfaction', (f) => f.satisfactionRate, { format: 'rate' }),
+  c('satisfactionRate', '满意率', 'Satisfaction', (f) => f.satisfactionRate, { format: 'rate', toned: true }),
   c('bad', '差评', 'Bad', (f) => f.bad, { alarm: true }),
   ...(['kiosk', 'idcard', 'appointment', 'assisted'] as const).map((ch) => c(`channel.${ch}`, CHANNEL_LABELS[ch].zh, CHANNEL_LABELS[ch].en, (f) => f.byChannel[ch], { extra: true })),
   ...(['green', 'appointment', 'special', 'normal'] as const).map((p) => c(`priority.${p}`, PRIORITY_LABELS[p].zh, PRIORITY_LABELS[p].en, (f) => f.byPriority[p], { extra: true })),
