@@ -25,9 +25,12 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+/** The advisory lock key of a hall (for a statement that takes the lock along with other work). */
+export const hallLockKey = (hall: string): string => 'hallq:' + hall;
+
 /** Serialise work per hall across every server instance: a transaction-scoped advisory lock. */
 export async function lockHall(q: Queryable, hall: string): Promise<void> {
-  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['hallq:' + hall]);
+  await q.query('SELECT pg_advisory_xact_lock(hashtext($1))', [hallLockKey(hall)]);
 }
 
 /** The payload a listener gets when notifications may have been lost. */

@@ -408,6 +408,20 @@ const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ALTER TABLE material_upload_chunks SET UNLOGGED;
     `,
   },
+  {
+    id: 15,
+    name: 'claims unlogged: a call waits for no log flush of its 15 s hold',
+    sql: `
+      -- Issue 17 (call to board): a claim is a hold of 15 s on the ticket a window calls next;
+      -- writing it waited for a WAL flush that no later reader needs. Unlogged, the claim's
+      -- transaction (it writes nothing else) commits without waiting for the flush. After a
+      -- crash PostgreSQL empties this table: the holds are gone as if they had expired, which
+      -- is what a crash does to a hall anyway (the windows call again; a call already made is
+      -- in the counter's outbox and settles by the conflict rule). Numbers stay logged: a
+      -- number handed out must never be handed out again.
+      ALTER TABLE claims SET UNLOGGED;
+    `,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -4,7 +4,7 @@
  * to. Per hall, fetches are coalesced: one query in flight, re-run if more arrived meanwhile.
  */
 import { RESYNC, type Db } from '../db/db';
-import { EVENTS_CHANNEL, pull } from '../store/events';
+import { EVENTS_CHANNEL, pull, type StoredEvent } from '../store/events';
 import { eventsFor, readsPinHashes } from '../store/pinVisibility';
 
 export interface LiveSocket {
@@ -78,6 +78,31 @@ export class LiveHub {
     return n;
   }
 
+  /**
+   * Events this instance has just committed for `hall` (ingest, under the hall's lock, so no
+   * other event of the hall sorts between `after` and them): sent at once when they continue
+   * exactly what the room has sent, without waiting for the notification and its read. Else
+   * (a read in flight, events of another instance between) the notification's read sends them.
+   */
+  deliver(hall: string, after: number, events: readonly StoredEvent[], top: number): void {
+    const room = this.rooms.get(hall);
+    if (!room || room.fetching || room.lastSent !== after || top <= after) return;
+    room.lastSent = top;
+    if (events.length) this.broadcast(room, { events: [...events], last: top, more: false });
+  }
+
+  private broadcast(room: HallRoom, page: { events: StoredEvent[]; last: number; more: boolean }): void {
+    const msg = JSON.stringify({ t: 'events', events: page.events });
+    let hidden = msg.includes('"pinHash"') ? undefined : msg;
+    for (const s of room.sockets) {
+      try {
+        s.send(this.hidePins.has(s) ? (hidden ??= JSON.stringify({ t: 'events', events: eventsFor('display', page).events })) : msg);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
   private wake(hall: string): void {
     if (hall === RESYNC) {
       for (const h of this.rooms.keys()) this.wake(h);
@@ -104,15 +129,7 @@ export class LiveHub {
           // A page of quiet events only (noisy device events, never sent) still moves past them.
           room.lastSent = page.last;
           if (!page.events.length) continue;
-          const msg = JSON.stringify({ t: 'events', events: page.events });
-          let hidden = msg.includes('"pinHash"') ? undefined : msg;
-          for (const s of room.sockets) {
-            try {
-              s.send(this.hidePins.has(s) ? (hidden ??= JSON.stringify({ t: 'events', events: eventsFor('display', page).events })) : msg);
-            } catch (err) {
-              this.onError(err);
-            }
-          }
+          this.broadcast(room, page);
         }
       } while (room.again);
     } catch (err) {

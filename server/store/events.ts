@@ -41,6 +41,10 @@ export interface IngestResult {
   held: Record<string, number>;
   serverSeq: number;
   inserted: StoredEvent[];
+  /** The hall's serverSeq before this batch: `visible` continues the log right after it. */
+  after: number;
+  /** The inserted events a pull serves (not quiet), by serverSeq: the live hub sends them at once. */
+  visible: StoredEvent[];
 }
 
 /** Check one event against who sent it. Throws a RequestError naming the event. */
@@ -141,6 +145,9 @@ async function ingestAdmitted(db: Db, who: Principal, raws: readonly unknown[], 
     await checkReplays(q, replayed);
     await checkStaffSignIns(q, who, fresh);
     const verdict = await checkBatch(q, who, fresh, held, now, cache);
+    // The hall's top before the insert, under the lock: nothing of the hall commits in between,
+    // so the top after is the greater of it and what this batch got.
+    const before = fresh.length ? await q.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [who.hall]) : undefined;
     const inserted = await insertEvents(q, fresh, verdict.quiet);
     const heldOut: Record<string, number> = {};
     for (const [origin, list] of byOrigin) {
@@ -155,9 +162,13 @@ async function ingestAdmitted(db: Db, who: Principal, raws: readonly unknown[], 
       }
     }
     if (inserted.length > verdict.quiet.size) await q.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, who.hall]);
-    const top = await q.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [who.hall]);
+    const after = before
+      ? Number(before.rows[0]?.s ?? 0)
+      : Number((await q.query<{ s: number | null }>('SELECT max(server_seq) AS s FROM events WHERE hall = $1', [who.hall])).rows[0]?.s ?? 0);
+    const serverSeq = inserted.reduce((top, x) => Math.max(top, x.s), after);
+    const visible = verdict.quiet.size ? inserted.filter((x) => !verdict.quiet.has(`${x.e.origin}:${x.e.seq}`)) : inserted;
     const dupes = new Set(replayed.map((e) => `${e.origin}:${e.seq}`)).size;
-    return { accepted: inserted.length, duplicates: dupes, held: heldOut, serverSeq: Number(top.rows[0]?.s ?? 0), inserted };
+    return { accepted: inserted.length, duplicates: dupes, held: heldOut, serverSeq, inserted, after, visible };
   });
   // Reports read facts projected from the log: the projector takes the committed events from here.
   await projectIngested(db, who.hall, result.inserted, now);

@@ -15,6 +15,8 @@ export function syncRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     const { events } = parse(PushRequestSchema, req.body);
     const r = await ingest(ctx.db, who, events, ctx.now(), ctx.cache);
+    // The hall's screens get the events now, not after the notification's round trip and read.
+    ctx.live.deliver(who.hall, r.after, r.visible, r.serverSeq);
     return { accepted: r.accepted, duplicates: r.duplicates, held: r.held, serverSeq: r.serverSeq, now: ctx.now() };
   });
 
