@@ -19,6 +19,15 @@ export function StatusBanner({ offlineNote }: { /** What still works here while 
       </div>
     );
   }
+  if (status.syncing && status.state !== 'offline') {
+    // Issue 17: until this screen has caught up with the hall, it says so (what it shows may
+    // still be behind); offline, the banner below says the same with since when.
+    return (
+      <div className="status-banner status-syncing" role="status" data-status="syncing">
+        <Bi t={{ zh: '正在与大厅同步数据…', en: 'Syncing with the hall…' }} />
+      </div>
+    );
+  }
   if (status.state === 'online') {
     // Events the server refused for good (SECURITY.md, "Input at the door"): set aside, never
     // retried. Said on the staff's screens; the admin's live view lists them for every terminal.

@@ -94,6 +94,12 @@ export interface MetaValues {
   caughtUpAt: number;
   /** The one-time code this install enrolled with (a different code means: enroll again). */
   enrollCode: string;
+  /** When this store first took a hall's working set (GET /api/sync/start); none = never. */
+  workingSetAt: number;
+  /** Older events kept past the window: the tickets of rectification items (retention.ts). */
+  keep: Array<[string, number]>;
+  /** When older history last left this store (retention.ts). */
+  sweptAt: number;
 }
 export type MetaKey = keyof MetaValues;
 
@@ -149,6 +155,9 @@ export class TerminalDatabase extends Dexie {
     // Document capture (issue 8): page images and PDFs by content hash; the queue is
     // [state+capturedAt] from ['queued', 0].
     this.version(4).stores({ materialBlobs: 'sha256, state, capturedAt, [state+capturedAt]' });
+    // Issue 17: a restart loads the working set (pinned types by this index, recent events by
+    // hlc), never the whole history; see loadWorkingSet and retention.ts.
+    this.version(5).stores({ events: '[origin+seq], hlc, type' });
   }
 
   // --- meta ------------------------------------------------------------------------------
@@ -239,6 +248,40 @@ export class TerminalDatabase extends Dexie {
 
   loadEvents(): Promise<HallEvent[]> {
     return this.events.toArray();
+  }
+
+  /**
+   * What a restart folds: the working set (shared/sync/workingSet.ts) by index — events from
+   * `since` on, the pinned types, the kept rectification tickets — and every own event not yet
+   * acknowledged. A store that never took a working set (an older install) loads everything
+   * once; its first sweep after catching up trims it.
+   */
+  async loadWorkingSet(since: string, pinned: readonly string[]): Promise<HallEvent[]> {
+    return this.transaction('r', [this.events, this.outbox, this.meta], async () => {
+      const marker = await this.meta.get('workingSetAt');
+      if (marker === undefined) return this.events.toArray();
+      const keep = ((await this.meta.get('keep'))?.value as Array<[string, number]> | undefined) ?? [];
+      const [recent, pins, kept, outbox] = await Promise.all([
+        this.events.where('hlc').aboveOrEqual(since).toArray(),
+        this.events.where('type').anyOf([...pinned]).toArray(),
+        keep.length ? this.events.bulkGet(keep) : Promise.resolve([]),
+        this.outbox.toArray(),
+      ]);
+      const out: HallEvent[] = recent;
+      const seen = new Set<string>();
+      for (const e of recent) seen.add(`${e.origin}:${e.seq}`);
+      const more = (e: HallEvent | undefined) => {
+        if (!e || e.hlc >= since) return;
+        const id = `${e.origin}:${e.seq}`;
+        if (seen.has(id)) return;
+        seen.add(id);
+        out.push(e);
+      };
+      for (const e of pins) more(e);
+      for (const e of kept) more(e);
+      for (const r of outbox) more(r.event);
+      return out;
+    });
   }
 
   /** Own events with seq in [from, to], in seq order (to resend what a server lacks). */

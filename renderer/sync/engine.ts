@@ -21,7 +21,9 @@ import { classify } from './errors';
 import { inProcessLocks, leaderLockName } from './leader';
 import { openLive, type LiveSocket } from './live';
 import type { LocalLog, LogChange } from './local';
-import { parseStored, pullAll, type PullDeps } from './pull';
+import { parseStored, pullAll, takeStartSet, type PullDeps } from './pull';
+import { sweepHistory } from '../db/retention';
+import { WORKING_WINDOW_MS } from '../../shared/sync/workingSet';
 import { pushOutbox, type PushBlock, type PushDeps } from './push';
 import { STALE_AFTER_MS, offlineStatus, sameStatus, syncState, type SyncStatus } from './status';
 import { DEFAULT_TIMEOUT_MS, HttpError, SyncTransport, UnreachableError, type ClockSample } from './transport';
@@ -65,6 +67,8 @@ export interface SyncEngineOptions {
   /** Problems worth a log line: invalid events from a server, unexpected errors. */
   onError?: (error: unknown, where: string) => void;
   onQuarantine?: (event: HallEvent, error: { status: number; code: string; message: string }) => void;
+  /** How often older history leaves the local store after a round (1 h). */
+  sweepEveryMs?: number;
 }
 
 /** Between the windows of one terminal: new events, and the leader's view of the world. */
@@ -88,6 +92,14 @@ export class SyncEngine {
   /** The upstream the current round is talking to. */
   private roundUp: string | null = null;
   private lastContact: number | null = null;
+  /** The last contact stored before this start: far back means the terminal is far behind. */
+  private contactAtStart: number | null = null;
+  /** A round completed since this start: the screens are caught up (until then, 'syncing'). */
+  private synced = false;
+  /** Upstreams whose start set this session took (an empty hall has checkpoint 0 after it). */
+  private readonly startedFrom = new Set<string>();
+  private sweeping: Promise<void> | null = null;
+  private lastSweep = 0;
   private lastContactSaved = 0;
   private offset: number | null = null;
   private pending = 0;
@@ -163,6 +175,7 @@ export class SyncEngine {
     this.started = true;
     const { db, local, channel } = this.o;
     this.lastContact = (await db.getMeta('lastContact')) ?? null;
+    this.contactAtStart = this.lastContact;
     this.lastContactSaved = this.lastContact ?? 0;
     const offset = await db.getMeta('clockOffset');
     this.offset = offset ?? null;
@@ -198,6 +211,7 @@ export class SyncEngine {
     if (this.o.channel) this.o.channel.onmessage = null;
     this.transport.abortAll();
     await this.idle();
+    await this.sweeping;
     this.leader = false;
     this.connected = false;
     this.release?.();
@@ -315,6 +329,10 @@ export class SyncEngine {
       this.roundUp = up;
       try {
         const pushed = await pushOutbox(this.pushDeps, up);
+        if (await this.needsStartSet(up)) {
+          await takeStartSet(this.pullDeps, up);
+          this.startedFrom.add(up);
+        }
         await pullAll(this.pullDeps, up);
         this.upstreams.succeeded(up);
         this.connected = true;
@@ -324,9 +342,11 @@ export class SyncEngine {
           await local.markCaughtUp(this.o.now());
           this.postStatus();
         }
+        this.synced = true;
         await this.refreshCounts();
         if (!this.o.WebSocket) this.reconnect.reset();
         this.afterRound(true);
+        this.maybeSweep();
         return true;
       } catch (e) {
         const kind = classify(e);
@@ -345,6 +365,34 @@ export class SyncEngine {
     await this.refreshCounts();
     this.afterRound(false);
     return false;
+  }
+
+  /**
+   * Whether to start from the hall's working set rather than pull the log: a new terminal
+   * (checkpoint 0 at this upstream), a store that never took one (an older install), or a
+   * terminal whose last contact is older than the working window (far behind: the events in
+   * between are past days' history, which the screens must not replay).
+   */
+  private async needsStartSet(up: string): Promise<boolean> {
+    if (this.startedFrom.has(up)) return false;
+    if ((await this.o.db.checkpoint(up)) === 0) return true;
+    if ((await this.o.db.getMeta('workingSetAt')) === undefined) return true;
+    return !this.synced && this.contactAtStart !== null && this.o.now() - this.contactAtStart > WORKING_WINDOW_MS;
+  }
+
+  /** History older than the working set leaves this store (renderer/db/retention.ts), hourly. */
+  private maybeSweep(): void {
+    const now = this.o.local.now();
+    if (this.sweeping !== null || now - this.lastSweep < (this.o.sweepEveryMs ?? 60 * 60 * 1000)) return;
+    this.lastSweep = now;
+    this.sweeping = sweepHistory(this.o.db, this.o.local.state, now, () => !this.started)
+      .then(() => undefined)
+      .catch((e: unknown) => {
+        if (this.started) this.report(e, 'sweep');
+      })
+      .finally(() => {
+        this.sweeping = null;
+      });
   }
 
   private afterRound(ok: boolean): void {
@@ -526,6 +574,7 @@ export class SyncEngine {
       // While not connected, or connected without the live socket it should have: when the
       // next attempt (round and socket) is due.
       nextAttemptAt: !connected || (this.o.WebSocket !== undefined && !this.liveOpen) ? this.roundDue : null,
+      syncing: !this.synced,
     };
   }
 

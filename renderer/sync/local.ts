@@ -15,6 +15,7 @@ import type { EventType, PayloadInput } from '../../shared/events/payloads';
 import { HallFold } from '../../shared/fold/fold';
 import type { HallState } from '../../shared/fold/state';
 import { mayAuthor } from '../../shared/sync/permissions';
+import { PINNED_TYPES, workingSince } from '../../shared/sync/workingSet';
 import type { TerminalDatabase, TerminalIdentity } from '../db/database';
 import { serial } from './serial';
 
@@ -82,14 +83,17 @@ export class LocalLog {
   }
 
   /**
-   * Load the log: every stored event into the fold in one `addMany`, and the clock from the
+   * Load the log: the stored working set into the fold in one `addMany`, and the clock from the
    * newest HLC this terminal issued or saw (so its next event sorts after all of them).
    */
   static async open(opts: LocalLogOptions): Promise<LocalLog> {
     const { db } = opts;
     const identity = await db.getIdentity();
     if (!identity) throw new Error(`terminal ${db.terminalId} is not enrolled (no identity in its database)`);
-    const [events, lastHlc, offset, caughtUpAt] = await Promise.all([db.loadEvents(), db.getMeta('lastHlc'), db.getMeta('clockOffset'), db.getMeta('caughtUpAt')]);
+    const [offsetStored, lastHlc, caughtUpAt] = await Promise.all([db.getMeta('clockOffset'), db.getMeta('lastHlc'), db.getMeta('caughtUpAt')]);
+    const offset = offsetStored;
+    // The working set only (issue 17): a restart folds the hall as it is, not its history.
+    const events = await db.loadWorkingSet(workingSince(opts.now() + (offset ?? 0)), PINNED_TYPES);
     const own = await db.lastOwnEvent(makeOrigin(identity.terminalId, identity.epoch));
     let last = lastHlc;
     for (const h of [own?.hlc, newest(events)]) if (h !== undefined && (last === undefined || h > last)) last = h;

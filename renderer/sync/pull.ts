@@ -7,7 +7,7 @@ import { parseEvent, type HallEvent } from '../../shared/events/envelope';
 import { MAX_PULL_EVENTS } from '../../shared/sync/protocol';
 import type { TerminalDatabase } from '../db/database';
 import type { LocalLog } from './local';
-import type { SyncTransport } from './transport';
+import { HttpError, type SyncTransport } from './transport';
 
 export interface PullDeps {
   db: TerminalDatabase;
@@ -23,6 +23,27 @@ export interface PullOutcome {
   fresh: number;
   /** The checkpoint reached. */
   last: number;
+}
+
+/**
+ * Start from the hall's working set (GET /api/sync/start): stored and folded in one go, the
+ * checkpoint set to the serverSeq it was read at, so the pull that follows only brings what
+ * came after. Past days are never replayed onto the screens. A server without the route (an
+ * older version) answers 404: then the terminal pulls as before. Returns the events stored, or
+ * null when the server had no start set to give.
+ */
+export async function takeStartSet(deps: PullDeps, upstream: string): Promise<number | null> {
+  let set;
+  try {
+    set = await deps.transport.start(upstream);
+  } catch (e) {
+    if (e instanceof HttpError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
+  const events = parseStored(set.events, deps.onInvalid);
+  const stored = await deps.local.receive(events, { upstream, serverSeq: set.last });
+  await deps.db.setMeta('workingSetAt', deps.local.now());
+  return stored.length;
 }
 
 export async function pullAll(deps: PullDeps, upstream: string): Promise<PullOutcome> {

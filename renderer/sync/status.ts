@@ -34,6 +34,11 @@ export interface SyncStatus {
   authError: { code: string; message: string; messageZh?: string } | null;
   /** When not connected (or the live socket is down): terminal time of the next attempt. */
   nextAttemptAt: number | null;
+  /**
+   * Not caught up with a server since this screen started: what it shows may be behind the
+   * hall, and every screen says it is syncing until the first complete round.
+   */
+  syncing: boolean;
 }
 
 export const STALE_AFTER_MS = 30_000;
@@ -56,5 +61,5 @@ export function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
 }
 
 export function offlineStatus(lastContact: number | null = null): SyncStatus {
-  return { state: 'offline', lastContact, upstream: null, pending: 0, quarantined: 0, live: false, leader: false, blocked: null, authError: null, nextAttemptAt: null };
+  return { state: 'offline', lastContact, upstream: null, pending: 0, quarantined: 0, live: false, leader: false, blocked: null, authError: null, nextAttemptAt: null, syncing: true };
 }

@@ -27,6 +27,7 @@ import {
   type PushResponse,
 } from '../../shared/sync/protocol';
 import { ApiError } from '../../shared/sync/errors';
+import { StartResponseSchema, type StartResponse } from '../../shared/sync/workingSet';
 import type { FetchLike, Timers } from './env';
 
 /** The server refused: its status, code and messages (the protocol's ErrorBody). */
@@ -73,6 +74,8 @@ export interface RequestOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The working set of a busy hall is a few megabytes: more time than a page. */
+export const START_TIMEOUT_MS = 30_000;
 
 export class SyncTransport {
   private readonly active = new Set<AbortController>();
@@ -92,6 +95,11 @@ export class SyncTransport {
   async pull(base: string, after: number, limit: number, o?: RequestOptions): Promise<PullResponse> {
     const q = `?after=${encodeURIComponent(String(after))}&limit=${encodeURIComponent(String(limit))}`;
     return this.request(base, 'GET', `/api/sync/pull${q}`, undefined, PullResponseSchema, o);
+  }
+
+  /** The hall's working set and the serverSeq to pull after (a new terminal, or one far behind). */
+  start(base: string, o?: RequestOptions): Promise<StartResponse> {
+    return this.request(base, 'GET', '/api/sync/start', undefined, StartResponseSchema, { timeoutMs: START_TIMEOUT_MS, ...o });
   }
 
   number(base: string, serviceId: string, o?: RequestOptions): Promise<NumberResponse> {

@@ -28,6 +28,7 @@ import { liveRoutes } from './routes/live';
 import { progressRoutes } from './routes/progress';
 import { reportRoutes } from './routes/reports';
 import { syncRoutes } from './routes/sync';
+import { syncStartRoutes } from './routes/syncStart';
 import { terminalRoutes } from './routes/terminals';
 import { screenRoutes } from './screens';
 
@@ -125,6 +126,7 @@ export async function buildServer(opts: ServerOptions): Promise<HallServer> {
     return { ok: true, db: opts.db.kind, live: live.connections(), now: now(), ...(upstream ? { upstream: upstream.status() } : {}) };
   });
   syncRoutes(app, ctx);
+  syncStartRoutes(app, ctx);
   liveRoutes(app, ctx);
   terminalRoutes(app, ctx);
   coordinatorRoutes(app, ctx);

@@ -12,6 +12,7 @@
  * A FakeNetwork routes requests by base URL to its servers, and can take a server down (fetch
  * fails, sockets close), make it hang (requests never answer), or lose answers.
  */
+import { inWindow, workingSince } from '../../shared/sync/workingSet';
 import { eventId, parseOrigin } from '../../shared/clock/origin';
 import { hlcWall } from '../../shared/clock/hlc';
 import { parseEvent, type HallEvent } from '../../shared/events/envelope';
@@ -58,6 +59,8 @@ export interface FakeServerOptions {
   claimMs?: number;
   /** Central of a hall that has a hub: refuses numbers and claims (409 hub-coordinates), as server/ does. */
   hubCoordinates?: boolean;
+  /** A server of an older version: no GET /api/sync/start (404), terminals pull from 0. */
+  noStartRoute?: boolean;
 }
 
 export interface Reply {
@@ -133,6 +136,7 @@ export class FakeServer {
       const json = body ? (JSON.parse(body) as unknown) : undefined;
       if (method === 'POST' && u.pathname === '/api/sync/push') return ok(this.push(who, json));
       if (method === 'GET' && u.pathname === '/api/sync/pull') return ok(this.pull(who, Object.fromEntries(u.searchParams)));
+      if (method === 'GET' && u.pathname === '/api/sync/start' && !this.o.noStartRoute) return ok(this.start(who));
       if (method === 'POST' && u.pathname === '/api/numbers') return ok(this.number(who, json));
       if (method === 'POST' && u.pathname === '/api/claims') return ok(this.claim(who, json));
       return refuse(404, 'not-found', `${method} ${u.pathname}`);
@@ -240,6 +244,14 @@ export class FakeServer {
     const rows = this.log.filter((x) => x.e.hall === who.hall && x.s > after);
     const page = rows.slice(0, limit);
     return { events: page, last: page.length ? page[page.length - 1]!.s : after, more: rows.length > limit, now: this.now() };
+  }
+
+  /** The working set (shared/sync/workingSet.ts, without the rectification tickets) and the top. */
+  private start(who: Account) {
+    const since = workingSince(this.now());
+    const rows = this.log.filter((x) => x.e.hall === who.hall);
+    // An event that does not parse (a test's) goes along: the terminal must say so.
+    return { events: rows.filter((x) => typeof x.e.hlc !== 'string' || inWindow(x.e, since)), last: rows.length ? rows[rows.length - 1]!.s : 0, since, now: this.now() };
   }
 
   private assertCoordinator(): void {

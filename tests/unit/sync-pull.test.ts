@@ -20,7 +20,7 @@ describe('pulling', () => {
   it('pages after the checkpoint until the server says no more, and checkpoints on its serverSeq', async () => {
     // serverSeq steps by 3, as when other halls share the central sequence: counting events
     // would give a wrong checkpoint.
-    world = makeSyncWorld({ server: { stride: 3 } });
+    world = makeSyncWorld({ server: { stride: 3, noStartRoute: true } });
     world.hub.seed(busyCounter(world, 23));
     const total = world.hub.events('hall-1').length;
     const k = await world.terminal({ id: 'kiosk-1', role: 'kiosk', upstreams: [HUB], engine: { pullLimit: 5 }, noStart: true });
@@ -71,7 +71,7 @@ describe('pulling', () => {
   });
 
   it('asks for the next page while storing one; a page lost on the way keeps the checkpoint at the last one stored', async () => {
-    world = makeSyncWorld();
+    world = makeSyncWorld({ server: { noStartRoute: true } });
     world.hub.seed(busyCounter(world, 40));
     const total = world.hub.events('hall-1').length;
     const k = await world.terminal({ id: 'kiosk-1', role: 'kiosk', upstreams: [HUB], engine: { pullLimit: 10 }, noStart: true });
