@@ -159,12 +159,12 @@ export async function ensureAdmin(q: Queryable, hall: string, token: string, now
   );
 }
 
-/** A hall whose hub coordinates numbers and calls: the central server must not also do it. */
 /** The rows of a hall's enrolled, unrevoked hubs; `hall` is the hall's placeholder ($1, $2...). */
 export function hubSql(hall: string): string {
   return `SELECT 1 FROM terminals WHERE hall = ${hall} AND role = 'hub' AND revoked_at IS NULL AND token_hash IS NOT NULL`;
 }
 
+/** A hall whose hub coordinates numbers and calls: the central server must not also do it. */
 export async function hallHasHub(q: Queryable, hall: string): Promise<boolean> {
   const r = await q.query(hubSql('$1'), [hall]);
   return r.rows.length > 0;
