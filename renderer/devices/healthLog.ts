@@ -14,7 +14,7 @@
  *
  * The hall server stores device events beyond 10 per terminal and minute quietly (never served
  * to other terminals: server/admission/noisy.ts), so a flapping device must not spend that: at
- * most `budget` events per rolling minute are written; beyond it only each device's latest
+ * most `budget` (10) events per rolling minute are written; beyond it only each device's latest
  * condition is written as soon as the budget allows, so the last word (a fault, or its clearing)
  * always reaches the admin.
  */
@@ -39,7 +39,7 @@ export interface HealthLogOptions {
   now?: () => number;
   /** Read the whole health this often (0: only at start). Default 10 s. */
   pollMs?: number;
-  /** Events per rolling minute. Default 8 (the server keeps 10 visible). */
+  /** Events per rolling minute. Default 10: the server keeps 10 visible per terminal and clock minute, and a rolling minute never holds more. */
   budget?: number;
   /** Technical problems (a failed write) go here, never to a screen. */
   onError?: (err: unknown) => void;
@@ -62,7 +62,7 @@ function recordedKey(r: RecordedDevice | undefined): string {
 
 export function logDeviceHealth(o: HealthLogOptions): () => void {
   const now = o.now ?? Date.now;
-  const budget = o.budget ?? 8;
+  const budget = o.budget ?? 10;
   /** Latest health per device id. */
   const rows = new Map<string, DeviceHealth>();
   /** What this logger wrote last per device (ahead of the fold while the write is under way). */

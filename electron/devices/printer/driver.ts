@@ -388,7 +388,7 @@ export class PrinterService implements TicketPrinter {
         this.linkHealth = h;
         this.emit();
       },
-      heartbeatMs: deps.heartbeatMs ?? 5000,
+      heartbeatMs: deps.heartbeatMs ?? 2000,
       fallback: { zh: '可改用电子票', en: 'e-tickets still work' },
       ...(deps.baseMs !== undefined ? { baseMs: deps.baseMs } : {}),
       ...(deps.capMs !== undefined ? { capMs: deps.capMs } : {}),

@@ -29,6 +29,10 @@ export interface SimulatedDevices {
   trigger: TriggerSim;
   /** Evaluator keys as this config maps them: '1'..'5' (0x31..0x35) for levels 5..1. */
   keyFor(level: 1 | 2 | 3 | 4 | 5): number;
+  /** Pull the device's cable: its pty pair vanishes (the driver sees it missing and keeps retrying). */
+  unplug(device: 'printer' | 'card'): Promise<void>;
+  /** Plug it back in at the same path (the driver reconnects on its next try). */
+  plugIn(device: 'printer' | 'card'): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,8 +41,11 @@ const PEDAL_LINE = 'KEY1';
 
 export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'hallq-devices-'))): Promise<SimulatedDevices> {
   const pairs: PtyPair[] = [];
+  const dirs = new Map<string, string>();
   const pair = async (name: string) => {
-    const p = await openPtyPair(mkdtempSync(join(dir, `${name}-`)));
+    const d = dirs.get(name) ?? mkdtempSync(join(dir, `${name}-`));
+    dirs.set(name, d);
+    const p = await openPtyPair(d);
     pairs.push(p);
     return p;
   };
@@ -60,7 +67,8 @@ export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'ha
   });
   const card = await CardReaderSim.open(cardPair.peer);
   const printer = new PrinterSim();
-  const printerServer = await serveSimOnPty(printer, printerPair.peer, 115200);
+  let printerServer = await serveSimOnPty(printer, printerPair.peer, 115200);
+  const plugged = { printer: printerPair, card: cardPair } as Record<'printer' | 'card', PtyPair | undefined>;
   const scanner = await ScannerSim.open(scannerPair.peer);
   const evaluator = await EvaluatorSim.open(evalPair.peer);
   const led = await LedSim.open(ledPair.peer, resolveLedFrame('sum-3a-0a', LED_ADDRESS));
@@ -74,6 +82,21 @@ export async function startSimulatedDevices(dir = mkdtempSync(join(tmpdir(), 'ha
     led,
     trigger,
     keyFor: (level) => 0x30 + (6 - level),
+    async unplug(device) {
+      const p = plugged[device];
+      if (!p) return;
+      plugged[device] = undefined;
+      if (device === 'printer') await printerServer.close().catch(() => {});
+      else await card.close().catch(() => {});
+      await p.kill();
+    },
+    async plugIn(device) {
+      if (plugged[device]) return;
+      const p = await pair(device);
+      plugged[device] = p;
+      if (device === 'printer') printerServer = await serveSimOnPty(printer, p.peer, 115200);
+      else await card.connect(p.peer);
+    },
     async stop() {
       await Promise.all([card.close(), printerServer.close(), scanner.close(), evaluator.close(), led.close(), trigger.close()].map((p) => p.catch(() => {})));
       await Promise.all(pairs.map((p) => p.kill()));
