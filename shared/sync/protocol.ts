@@ -67,7 +67,14 @@ export const CreateTerminalSchema = z.object({
 });
 export const CreateTerminalResponseSchema = z.object({ code: z.string(), expiresAt: z.number() });
 
-export const EnrollRequestSchema = z.object({ code: z.string().min(6).max(64) });
+export const EnrollRequestSchema = z.object({
+  code: z.string().min(6).max(64),
+  /**
+   * A terminal that still holds events the server lacks asks to keep writing under its epoch;
+   * granted only when the server has never seen that epoch of it (it lost its database).
+   */
+  continueEpoch: z.number().int().positive().max(1_000_000).optional(),
+});
 export const EnrollResponseSchema = z.object({
   token: z.string(),
   terminal: z.object({ id: z.string(), role: z.enum(ROLES), hall: z.string(), windowId: z.string().optional() }),

@@ -1,7 +1,8 @@
 /** Enrollment: admins create terminals and get one-time codes; terminals trade codes for tokens. */
 import type { FastifyInstance } from 'fastify';
 import { CreateTerminalSchema, EnrollRequestSchema, RelayedTerminalSchema } from '../../../shared/sync/protocol';
-import { adoptRelayed, createTerminal, enroll, listTerminals, revoke } from '../../store/terminals';
+import { adoptRelayed, createTerminal, listTerminals, revoke } from '../../store/terminals';
+import { enrollContinuing } from '../../store/enrollContinue';
 import { parse, principal, type ServerContext } from '../context';
 import { RequestError, refuse } from '../errors';
 
@@ -51,9 +52,9 @@ export function terminalRoutes(app: FastifyInstance, ctx: ServerContext): void {
   // Wrong codes count against the client address (429 past the budget); enrollments do not.
   app.post('/api/enroll', async (req) => {
     ctx.limits.checkEnroll(req.ip);
-    const { code } = parse(EnrollRequestSchema, req.body);
+    const { code, continueEpoch } = parse(EnrollRequestSchema, req.body);
     try {
-      return await ctx.db.tx((q) => enroll(q, code, ctx.now()));
+      return await ctx.db.tx((q) => enrollContinuing(q, code, ctx.now(), continueEpoch));
     } catch (err) {
       if (err instanceof RequestError && err.status === 401) ctx.limits.enrollFailed(req.ip);
       throw err;
