@@ -4,9 +4,9 @@ import type { Bilingual } from '../../../shared/config/text';
 import { Bi } from '../../i18n/Bi';
 import { useLang } from '../../i18n/lang';
 
-export function Field({ label, hint, children, wide }: { label: Bilingual; hint?: Bilingual; children: ReactNode; wide?: boolean }) {
+export function Field({ label, hint, children, wide, error, at }: { label: Bilingual; hint?: Bilingual; children: ReactNode; wide?: boolean; /** What is wrong with this field (zh and en). */ error?: Bilingual | undefined; /** The value's path, for tests and screen readers. */ at?: string }) {
   return (
-    <label className={`field${wide ? ' field-wide' : ''}`}>
+    <label className={`field${wide ? ' field-wide' : ''}${error ? ' field-invalid' : ''}`}>
       <span className="field-label">
         <Bi t={label} />
       </span>
@@ -16,7 +16,18 @@ export function Field({ label, hint, children, wide }: { label: Bilingual; hint?
           <Bi t={hint} only />
         </span>
       ) : null}
+      <FieldError error={error} at={at} />
     </label>
+  );
+}
+
+/** A validation error next to its field: Chinese and English, always both (issue 17). */
+export function FieldError({ error, at }: { error: Bilingual | undefined; at?: string | undefined }) {
+  if (!error) return null;
+  return (
+    <span className="field-error" role="alert" data-error-for={at}>
+      <Bi t={error} />
+    </span>
   );
 }
 

@@ -1,36 +1,27 @@
 /**
- * The hall's timetable (R5): opening periods for each weekday (open or appointment-only),
- * holidays, adjusted workdays (调休) and the cut-off, edited without typing JSON.
+ * The hall's timetable (R5): opening periods for each weekday (open or appointment-only; a day
+ * without periods is closed), holidays, adjusted workdays (调休) and the walk-in cut-off, as a
+ * form (issue 17: no JSON to type). Every field is checked with the schema the server uses
+ * (ScheduleConfigSchema) and what is wrong shows next to it in Chinese and English; JSON is only
+ * an export / import of the whole timetable.
  */
 import { useState } from 'react';
 import type { Bilingual } from '../../../shared/config/text';
-import { defaultWeekly, type ScheduleConfig, type WeekdayKey, type WorkdayKey } from '../../../shared/schedule/config';
+import { ScheduleConfigSchema, defaultWeekly, type ScheduleConfig, type WorkdayKey } from '../../../shared/schedule/config';
 import { useHall, useTerminal } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { saveConfig } from './changes';
-import { Button, Field, NumberInput, OutcomeNote, SAVED, Select, TextInput, numberOrText, type Outcome } from './Form';
+import { errorsUnder, explainError, fieldErrors, type FieldErrors } from './explain';
+import { Button, Field, FieldError, NumberInput, OutcomeNote, SAVED, Select, TextInput, numberOrText, type Outcome } from './Form';
+import { JsonTransfer } from './JsonTransfer';
+import { DAYS, WeeklyFields, cloneWeekly, type WeeklyDraft } from './WeeklyFields';
 
-const DAYS: Array<{ key: WeekdayKey; label: Bilingual }> = [
-  { key: 'mon', label: { zh: '星期一', en: 'Monday' } },
-  { key: 'tue', label: { zh: '星期二', en: 'Tuesday' } },
-  { key: 'wed', label: { zh: '星期三', en: 'Wednesday' } },
-  { key: 'thu', label: { zh: '星期四', en: 'Thursday' } },
-  { key: 'fri', label: { zh: '星期五', en: 'Friday' } },
-  { key: 'sat', label: { zh: '星期六', en: 'Saturday' } },
-  { key: 'sun', label: { zh: '星期日', en: 'Sunday' } },
-];
 const WORKDAYS = DAYS.filter((d) => d.key !== 'sat' && d.key !== 'sun') as Array<{ key: WorkdayKey; label: Bilingual }>;
-const MODES = [
-  { value: 'open' as const, label: { zh: '正常取号', en: 'Open' } },
-  { value: 'appointment' as const, label: { zh: '仅限预约', en: 'Appointments only' } },
-];
-
-type Period = { from: string; to: string; mode: 'open' | 'appointment' };
 
 interface Draft {
   timeZone: string;
   cutoffMinutes: string;
-  weekly: Record<WeekdayKey, Period[]>;
+  weekly: WeeklyDraft;
   holidays: string[];
   adjustedWorkdays: Array<{ date: string; as: WorkdayKey }>;
 }
@@ -38,25 +29,39 @@ interface Draft {
 const toDraft = (s: ScheduleConfig): Draft => ({
   timeZone: s.timeZone,
   cutoffMinutes: String(s.cutoffMinutes),
-  weekly: structuredClone(s.weekly),
+  weekly: cloneWeekly(s.weekly),
   holidays: [...s.holidays],
   adjustedWorkdays: s.adjustedWorkdays.map((a) => ({ ...a })),
 });
+
+/** The value the form saves. */
+export function scheduleValue(d: Draft): Record<string, unknown> {
+  // A blank cut-off is a question for the manager, not the schema's default of 30.
+  return { timeZone: d.timeZone.trim(), cutoffMinutes: d.cutoffMinutes.trim() === '' ? null : numberOrText(d.cutoffMinutes), weekly: d.weekly, holidays: [...d.holidays].sort(), adjustedWorkdays: d.adjustedWorkdays };
+}
 
 export function ScheduleEditor() {
   const { terminal } = useTerminal();
   const { state } = useHall();
   const [d, setD] = useState<Draft>(() => toDraft(state.config.schedule));
   const [outcome, setOutcome] = useState<Outcome>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [newHoliday, setNewHoliday] = useState('');
   const [newAdjusted, setNewAdjusted] = useState<{ date: string; as: WorkdayKey }>({ date: '', as: 'mon' });
 
-  const setPeriods = (day: WeekdayKey, f: (p: Period[]) => Period[]) => setD((x) => ({ ...x, weekly: { ...x.weekly, [day]: f(x.weekly[day]) } }));
-  const save = async () => {
-    const value = { timeZone: d.timeZone.trim(), cutoffMinutes: numberOrText(d.cutoffMinutes), weekly: d.weekly, holidays: [...d.holidays].sort(), adjustedWorkdays: d.adjustedWorkdays };
+  const store = async (value: unknown, saved: Bilingual) => {
+    const checked = ScheduleConfigSchema.safeParse(value);
+    if (!checked.success) {
+      setErrors(fieldErrors(checked.error));
+      setOutcome({ ok: false, message: explainError(checked.error) });
+      return false;
+    }
+    setErrors({});
     const r = await saveConfig(terminal.local, 'schedule', 'hall', value);
-    setOutcome(r.ok ? { ok: true, message: SAVED } : r);
+    setOutcome(r.ok ? { ok: true, message: saved } : r);
+    return r.ok;
   };
+  const save = () => store(scheduleValue(d), SAVED);
 
   return (
     <section className="editor" data-testid="schedule">
@@ -71,14 +76,25 @@ export function ScheduleEditor() {
           <Button name="revert" onClick={() => setD(toDraft(state.config.schedule))}>
             <Bi t={{ zh: '放弃修改', en: 'Discard changes' }} />
           </Button>
+          <JsonTransfer
+            name="schedule"
+            fileName="hallq-schedule.json"
+            schema={ScheduleConfigSchema}
+            value={() => state.config.schedule}
+            onError={(message) => setOutcome({ ok: false, message })}
+            onImport={async (v) => {
+              setD(toDraft(v));
+              await store(v, { zh: '已导入并保存，正在同步到各终端。', en: 'Imported and saved; syncing to every terminal.' });
+            }}
+          />
         </div>
       </header>
       <div className="form">
         <div className="form-grid">
-          <Field label={{ zh: '时区', en: 'Time zone' }}>
+          <Field label={{ zh: '时区', en: 'Time zone' }} error={errors.timeZone} at="timeZone">
             <TextInput name="timeZone" value={d.timeZone} onChange={(v) => setD((x) => ({ ...x, timeZone: v }))} />
           </Field>
-          <Field label={{ zh: '截止取号：下班前（分钟）', en: 'Walk-in cut-off before closing (min)' }}>
+          <Field label={{ zh: '截止取号：下班前（分钟）', en: 'Walk-in cut-off before closing (min)' }} hint={{ zh: '当天最后一个正常取号时段结束前多少分钟停止现场取号（0–1440）', en: 'Walk-in tickets stop this many minutes before the last open period ends (0–1440)' }} error={errors.cutoffMinutes} at="cutoffMinutes">
             <NumberInput name="cutoffMinutes" value={d.cutoffMinutes} onChange={(v) => setD((x) => ({ ...x, cutoffMinutes: v }))} />
           </Field>
         </div>
@@ -86,48 +102,7 @@ export function ScheduleEditor() {
         <h3>
           <Bi t={{ zh: '每周时段（24 小时制，24:00 为当天结束）', en: 'Weekly periods (24-hour clock; 24:00 is the end of the day)' }} />
         </h3>
-        <table className="table week">
-          <tbody>
-            {DAYS.map((day) => (
-              <tr key={day.key} data-day={day.key}>
-                <th>
-                  <Bi t={day.label} />
-                </th>
-                <td>
-                  {d.weekly[day.key].length === 0 ? (
-                    <span className="muted">
-                      <Bi t={{ zh: '休息', en: 'Closed' }} only />
-                    </span>
-                  ) : null}
-                  {d.weekly[day.key].map((p, i) => (
-                    <span className={`period period-${p.mode}`} key={i} data-period={i}>
-                      {/* Plain HH:MM text: a time picker cannot say 24:00 (midnight at the end of the day). */}
-                      <input className="input input-time" inputMode="numeric" placeholder="HH:MM" name={`${day.key}-${i}-from`} value={p.from} onChange={(e) => setPeriods(day.key, (ps) => ps.map((q, j) => (j === i ? { ...q, from: e.target.value.trim() } : q)))} />
-                      –
-                      <input className="input input-time" inputMode="numeric" placeholder="HH:MM" name={`${day.key}-${i}-to`} value={p.to} onChange={(e) => setPeriods(day.key, (ps) => ps.map((q, j) => (j === i ? { ...q, to: e.target.value.trim() } : q)))} />
-                      <Select name={`${day.key}-${i}-mode`} value={p.mode} onChange={(m) => setPeriods(day.key, (ps) => ps.map((q, j) => (j === i ? { ...q, mode: m } : q)))} options={MODES} />
-                      <Button name="remove-period" kind="danger" onClick={() => setPeriods(day.key, (ps) => ps.filter((_, j) => j !== i))}>
-                        ×
-                      </Button>
-                    </span>
-                  ))}
-                  <Button
-                    name={`add-period-${day.key}`}
-                    onClick={() =>
-                      setPeriods(day.key, (ps) => {
-                        const last = ps[ps.length - 1];
-                        const from = last ? last.to : '09:00';
-                        return [...ps, { from, to: from < '17:00' ? '17:00' : '24:00', mode: 'open' }];
-                      })
-                    }
-                  >
-                    <Bi t={{ zh: '+ 时段', en: '+ Period' }} only />
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <WeeklyFields weekly={d.weekly} onChange={(f) => setD((x) => ({ ...x, weekly: f(x.weekly) }))} errors={errors} errorPrefix="weekly" />
 
         <div className="two-col">
           <div>
@@ -149,6 +124,7 @@ export function ScheduleEditor() {
                 </span>
               ))}
             </div>
+            <FieldError error={errorsUnder(errors, 'holidays')} at="holidays" />
             <div className="add-row">
               <input className="input" type="date" name="newHoliday" value={newHoliday} onChange={(e) => setNewHoliday(e.target.value)} />
               <Button
@@ -181,6 +157,7 @@ export function ScheduleEditor() {
                 </span>
               ))}
             </div>
+            <FieldError error={errorsUnder(errors, 'adjustedWorkdays')} at="adjustedWorkdays" />
             <div className="add-row">
               <input className="input" type="date" name="newAdjusted" value={newAdjusted.date} onChange={(e) => setNewAdjusted((x) => ({ ...x, date: e.target.value }))} />
               <Select name="newAdjustedAs" value={newAdjusted.as} onChange={(as) => setNewAdjusted((x) => ({ ...x, as }))} options={WORKDAYS.map((w) => ({ value: w.key, label: w.label }))} />

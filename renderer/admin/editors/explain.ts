@@ -35,6 +35,21 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
   'schedule.cutoffMinutes': { zh: '截止取号时间', en: 'Cut-off' },
   guide: { zh: '办事指南', en: 'Service guide' },
   'guide.url': { zh: '办事指南链接', en: 'Guide link' },
+  'guide.materials': { zh: '所需材料', en: 'Material' },
+  'guide.materials.zh': { zh: '材料中文名称', en: 'Material name (Chinese)' },
+  'guide.materials.en': { zh: '材料英文名称', en: 'Material name (English)' },
+  'guide.materials.copies': { zh: '材料份数', en: 'Material copies' },
+  'guide.materials.form': { zh: '原件 / 复印件', en: 'Original / copy' },
+  'guide.materials.note.zh': { zh: '材料备注（中文）', en: 'Material note (Chinese)' },
+  'guide.materials.note.en': { zh: '材料备注（英文）', en: 'Material note (English)' },
+  'guide.basis.zh': { zh: '办理依据（中文）', en: 'Legal basis (Chinese)' },
+  'guide.basis.en': { zh: '办理依据（英文）', en: 'Legal basis (English)' },
+  'guide.timeLimit.zh': { zh: '办理时限（中文）', en: 'Time limit (Chinese)' },
+  'guide.timeLimit.en': { zh: '办理时限（英文）', en: 'Time limit (English)' },
+  'guide.fee.zh': { zh: '收费标准（中文）', en: 'Fee (Chinese)' },
+  'guide.fee.en': { zh: '收费标准（英文）', en: 'Fee (English)' },
+  'guide.place.zh': { zh: '办理地点（中文）', en: 'Place (Chinese)' },
+  'guide.place.en': { zh: '办理地点（英文）', en: 'Place (English)' },
   label: { zh: '窗口号', en: 'Window number' },
   services: { zh: '办理业务', en: 'Services' },
   'services.serviceId': { zh: '办理业务', en: 'Service' },
@@ -77,7 +92,9 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
 };
 
 export function fieldLabel(path: Path): Bilingual {
-  const keys = path.map(String);
+  // A service's own timetable reads like the hall's ("schedule.weekly.mon.0.from").
+  const all = path.map(String);
+  const keys = all[0] === 'schedule' && all[1] === 'weekly' ? all.slice(1) : all;
   // The weekly timetable: "星期一 第 2 段 开始时间".
   const day = keys[0] === 'weekly' && keys[1] !== undefined ? WEEKDAYS[keys[1]] : undefined;
   if (day) {
@@ -99,7 +116,7 @@ export function fieldLabel(path: Path): Bilingual {
 export function issueText(i: z.core.$ZodIssue): Bilingual {
   switch (i.code) {
     case 'invalid_type':
-      if (/received undefined/.test(i.message)) return { zh: '必须填写', en: 'is required' };
+      if (/received (undefined|null)/.test(i.message)) return { zh: '必须填写', en: 'is required' };
       if (i.expected === 'number') return { zh: '应为数字', en: 'must be a number' };
       return { zh: `格式不对（应为 ${i.expected}）`, en: `must be ${i.expected}` };
     case 'too_small': {
@@ -123,7 +140,7 @@ export function issueText(i: z.core.$ZodIssue): Bilingual {
     case 'not_multiple_of':
       return { zh: '应为整数', en: 'must be a whole number' };
     default:
-      return { zh: customZh(i.message), en: i.message };
+      return { zh: customZh(i.message), en: customEn(i.message) };
   }
 }
 
@@ -139,6 +156,11 @@ function customZh(m: string): string {
   if (/unknown time zone/.test(m)) return '未知时区（例如 Asia/Shanghai）';
   if (/Invalid input/i.test(m)) return '内容不正确';
   return `内容不正确（${m}）`;
+}
+
+/** The schedule's messages without the weekday key the field already shows ("mon: "). */
+function customEn(m: string): string {
+  return m.replace(/^(sun|mon|tue|wed|thu|fri|sat): /, '');
 }
 
 function formatHint(m: string): string {
@@ -158,4 +180,26 @@ export function explainError(error: z.ZodError, prefix: Path = []): Bilingual {
     return { zh: `${label.zh} ${what.zh}`, en: `${label.en} ${what.en}` };
   });
   return { zh: `未保存：${parts.map((p) => p.zh).join('；')}`, en: `Not saved: ${parts.map((p) => p.en).join('; ')}` };
+}
+
+/** Each problem at its field: the key is the value's path joined with "." ("guide.materials.0.zh"). */
+export type FieldErrors = Readonly<Record<string, Bilingual>>;
+
+/** What is wrong, field by field, to show next to each field (zh and en). */
+export function fieldErrors(error: z.ZodError, prefix: Path = []): FieldErrors {
+  const out: Record<string, Bilingual> = {};
+  for (const i of error.issues) {
+    const key = [...prefix, ...i.path].map(String).join('.');
+    const what = issueText(i);
+    const had = out[key];
+    out[key] = had ? { zh: `${had.zh}；${what.zh}`, en: `${had.en}; ${what.en}` } : what;
+  }
+  return out;
+}
+
+/** The problems at `key` and below it (a period's row shows its own and its times'). */
+export function errorsUnder(errors: FieldErrors, key: string, exact = false): Bilingual | undefined {
+  const found = Object.entries(errors).filter(([k]) => k === key || (!exact && k.startsWith(`${key}.`)));
+  if (found.length === 0) return undefined;
+  return { zh: found.map(([, v]) => v.zh).join('；'), en: found.map(([, v]) => v.en).join('; ') };
 }
