@@ -7,11 +7,22 @@ import { Bi } from '../i18n/Bi';
 import { ago, hhmm } from '../i18n/format';
 import { useHall, useNow, useSyncStatus, useTerminal } from './context';
 
+const CITIZEN_ROLES: ReadonlySet<string> = new Set(['kiosk', 'evaluator', 'display']);
+
 export function StatusBanner({ offlineNote }: { /** What still works here while offline. */ offlineNote?: Bilingual }) {
   const status = useSyncStatus();
   const now = useNow(5_000);
   const { state } = useHall();
   const { identity } = useTerminal();
+  // Citizens read what they can do, never the server's reasons or record counts (issue 17).
+  const citizen = CITIZEN_ROLES.has(identity.role);
+  if (status.authError && citizen) {
+    return (
+      <div className="status-banner status-error" role="alert" data-status="auth">
+        <Bi t={{ zh: '本机暂停使用，请联系工作人员。', en: 'This terminal is out of service. Please ask the staff.' }} />
+      </div>
+    );
+  }
   if (status.authError) {
     return (
       <div className="status-banner status-error" role="alert" data-status="auth">
@@ -42,9 +53,9 @@ export function StatusBanner({ offlineNote }: { /** What still works here while 
     return null;
   }
   const tz = state.config.schedule.timeZone;
-  const since = status.lastContact === null ? { zh: '尚未连接过服务器', en: 'never connected' } : { zh: `最后联络 ${hhmm(status.lastContact, tz)}（${ago(now - status.lastContact).zh}）`, en: `last contact ${hhmm(status.lastContact, tz)} (${ago(now - status.lastContact).en})` };
+  const since = status.lastContact === null ? (citizen ? { zh: '尚未联网', en: 'not yet online' } : { zh: '尚未连接过服务器', en: 'never connected' }) : { zh: `最后联络 ${hhmm(status.lastContact, tz)}（${ago(now - status.lastContact).zh}）`, en: `last contact ${hhmm(status.lastContact, tz)} (${ago(now - status.lastContact).en})` };
   const head: Bilingual = status.state === 'offline' ? { zh: '网络中断，离线工作中', en: 'Offline' } : { zh: '数据可能不是最新', en: 'Not live: data may be out of date' };
-  const pending = status.pending > 0 ? { zh: `，${status.pending} 条记录待同步`, en: `, ${status.pending} ${status.pending === 1 ? 'record' : 'records'} to sync` } : { zh: '', en: '' };
+  const pending = status.pending > 0 && !citizen ? { zh: `，${status.pending} 条记录待同步`, en: `, ${status.pending} ${status.pending === 1 ? 'record' : 'records'} to sync` } : { zh: '', en: '' };
   return (
     <div className={`status-banner status-${status.state}`} role="status" data-status={status.state}>
       <Bi t={{ zh: `${head.zh} · ${since.zh}${pending.zh}${offlineNote ? ` · ${offlineNote.zh}` : ''}`, en: `${head.en} · ${since.en}${pending.en}${offlineNote ? ` · ${offlineNote.en}` : ''}` }} />

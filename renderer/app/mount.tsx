@@ -29,10 +29,15 @@ function Boot({ role, App }: { role: Role; App: ComponentType }) {
         upstreams: p.params.servers,
         code: p.params.code,
         onError: (err, where) => console.warn(`hallq sync (${where})`, err),
-      }).catch((err: unknown): { ok: false; message: Bilingual } => ({
-        ok: false,
-        message: { zh: `本机启动失败：${String(err)}`, en: `This terminal failed to start: ${String(err)}` },
-      }));
+      }).catch((err: unknown): { ok: false; message: Bilingual } => {
+        // The cause goes to the log; a citizen's screen says what to do (issue 17).
+        console.error('hallq start failed', err);
+        const citizen = role === 'kiosk' || role === 'evaluator' || role === 'display';
+        return {
+          ok: false,
+          message: citizen ? { zh: '本机暂停使用，请联系工作人员。', en: 'This terminal is out of service. Please ask the staff.' } : { zh: `本机启动失败：${String(err)}`, en: `This terminal failed to start: ${String(err)}` },
+        };
+      });
       if (cancelled) return;
       if (!booted.ok) return setPhase({ t: 'failed', message: booted.message });
       // The code in the address is spent: keep it out of history and screenshots.

@@ -11,6 +11,7 @@ import { localDate } from '../../shared/schedule/zone';
 import { appointmentByCode, appointmentsForCard } from './appointments';
 import { takeTicket, type TakeTicketDeps, type TakeTicketResult, type TicketRequest } from './issueFlow';
 import type { KioskStore, Refusal } from './store';
+import { citizenRefusal } from './citizenWords';
 
 export interface KioskDeps extends Omit<TakeTicketDeps, 'onIssued'> {
   now(): number;
@@ -125,5 +126,5 @@ export class KioskController {
 export function refusalOf(code: string, message: Bilingual): Refusal {
   if (code === 'appointment-only') return { code, message, hint: 'appointment' };
   if (code === 'id-required') return { code, message, hint: 'id-card' };
-  return { code, message };
+  return { code, message: citizenRefusal(code, message) };
 }
