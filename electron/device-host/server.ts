@@ -43,7 +43,18 @@ export async function startDeviceHost(o: DeviceHostOptions): Promise<DeviceHost>
     verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) =>
       o.allowedOrigins.includes(origin) && !new URL(req.url ?? '/', 'http://x').searchParams.has('token'),
   });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  // A port already taken (a kept port after a restart) rejects rather than hangs.
+  await new Promise<void>((resolve, reject) => {
+    const failed = (err: Error) => {
+      wss.close();
+      reject(err);
+    };
+    wss.once('error', failed);
+    wss.once('listening', () => {
+      wss.off('error', failed);
+      resolve();
+    });
+  });
   const port = (wss.address() as { port: number }).port;
 
   wss.on('connection', (ws: WebSocket) => {

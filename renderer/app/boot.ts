@@ -35,10 +35,17 @@ export async function bootTerminal(o: BootOptions): Promise<BootResult> {
     if (o.code && identity && (await db.getMeta('enrollCode')) !== o.code) {
       // A new code for an enrolled terminal (re-enrolled by the admin, or a new demo hall).
       // Only an install with nothing left to send starts over: its events are never dropped.
-      if ((await db.outboxSize()) === 0) {
+      const pending = await db.outboxSize();
+      if (pending === 0) {
         await db.delete();
         db = new TerminalDatabase(o.terminalId);
         identity = undefined;
+      } else {
+        // Events still to send (an offline ticket) and a server that no longer knows this
+        // terminal (it lost its database): continue this origin there and send them.
+        const resumed = await resumeEnrollment(db, identity, o, pending);
+        if (!resumed.ok) return resumed;
+        identity = resumed.identity;
       }
     }
     if (!identity) {
@@ -76,12 +83,48 @@ export async function bootTerminal(o: BootOptions): Promise<BootResult> {
   return { ok: true, terminal, identity: terminal.local.identity };
 }
 
-async function enroll(upstreams: string[], code: string): Promise<{ ok: true; response: ReturnType<typeof EnrollResponseSchema.parse> } | { ok: false; message: Bilingual }> {
+/**
+ * Re-enrollment of an install that still has events to send: the server is asked to continue
+ * this install's origin epoch (granted when it has never seen it: it lost its database). Then
+ * the database stays, with the new token, and pulls the new server's log from its start; the
+ * push that follows resends the own events the server lacks. A server that gave another epoch
+ * knows this terminal's past: the events could not be sent under it, and the page says so
+ * rather than start over on top of them.
+ */
+async function resumeEnrollment(
+  db: TerminalDatabase,
+  identity: TerminalIdentity,
+  o: BootOptions,
+  pending: number,
+): Promise<{ ok: true; identity: TerminalIdentity } | { ok: false; message: Bilingual }> {
+  const enrolled = await enroll(o.upstreams, o.code!, identity.epoch);
+  if (!enrolled.ok) return enrolled;
+  const r = enrolled.response;
+  if (r.terminal.id !== o.terminalId) return { ok: false, message: wrongTerminal(r.terminal.id, o.terminalId) };
+  if (r.terminal.role !== o.role) return { ok: false, message: wrongRole(r.terminal.role, o.role) };
+  if (r.epoch !== identity.epoch || r.terminal.hall !== identity.hall) {
+    return {
+      ok: false,
+      message: {
+        zh: `本机还有 ${pending} 条记录（可能含离线取号）未送达服务器，而服务器已为本机重新注册，无法接收这些记录。请联系大厅信息管理员，切勿清除本机数据。`,
+        en: `This terminal still holds ${pending} record(s) the server has not received (offline tickets among them, perhaps), and the server re-enrolled it, so it cannot take them. Please call hall IT and do not clear this terminal's data.`,
+      },
+    };
+  }
+  const next: TerminalIdentity = { ...identity, token: r.token, ...(r.terminal.windowId ? { windowId: r.terminal.windowId } : {}) };
+  await db.setIdentity(next);
+  await db.setMeta('enrollCode', o.code!);
+  // Its serverSeqs start again: the old checkpoints would skip the new server's log.
+  await db.setMeta('checkpoint', {});
+  return { ok: true, identity: next };
+}
+
+async function enroll(upstreams: string[], code: string, continueEpoch?: number): Promise<{ ok: true; response: ReturnType<typeof EnrollResponseSchema.parse> } | { ok: false; message: Bilingual }> {
   let last: Bilingual = UNREACHABLE;
   for (const base of upstreams) {
     let res: Response;
     try {
-      res = await fetch(`${base}/api/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+      res = await fetch(`${base}/api/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, ...(continueEpoch !== undefined ? { continueEpoch } : {}) }) });
     } catch {
       continue;
     }

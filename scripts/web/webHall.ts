@@ -15,6 +15,7 @@ import { DeviceManager } from '../../electron/devices/manager';
 import { startSimulatedDevices, type SimulatedDevices } from '../../electron/devices/sim/simulatedDevices';
 import { hashPin } from '../../shared/identity/pin';
 import { seedDemoHistory, type DemoHistory, type HistoryOptions } from './demoHistory';
+import { newDeviceToken, readDeviceHostState, writeDeviceHostState } from './keptState';
 import { DEMO_CATEGORIES, DEMO_NOTICES, DEMO_POLICY, DEMO_PIN, DEMO_SCHEDULE, DEMO_SERVICES, DEMO_STAFF, DEMO_TERMINALS, DEMO_WINDOWS, type DemoTerminal } from './demoHall';
 
 /** The built screens; HALLQ_SCREENS_DIR picks another build (e.g. `vite build --outDir` of a work tree's own). */
@@ -26,7 +27,11 @@ export interface WebHallOptions {
   port?: number;
   host?: string;
   hall?: string;
-  /** PGlite directory; default: in memory (a fresh demo hall each start). */
+  /**
+   * PGlite directory; default: in memory (a fresh demo hall each start). A hall kept there is
+   * opened as it was (its configuration and terminals stand, enrolled screens keep their
+   * tokens), and the device host keeps its port and token (device-host.json, 0600).
+   */
   dataDir?: string;
   /** A database to use instead of PGlite (PostgreSQL for benchmarks); the caller closes it. */
   db?: Db;
@@ -47,6 +52,8 @@ export interface WebHallOptions {
 export interface WebHall {
   url: string;
   hall: string;
+  /** The hall was kept in the data dir from an earlier run (not configured again). */
+  kept: boolean;
   adminToken: string;
   server: HallServer;
   db: Db;
@@ -69,6 +76,9 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   const db = o.db ?? (await openPglite(o.dataDir));
   const server = await buildServer({ db, screensDir: SCREENS_DIR, logger: o.logger ?? false, ...(o.now ? { now: o.now } : {}) });
   const configured = o.configure !== false;
+  // A hall kept on disk from an earlier run stands as it was left: its configuration (with the
+  // manager's edits) is not written over, its terminals keep their tokens.
+  const kept = o.dataDir !== undefined && (await db.query('SELECT 1 FROM events WHERE hall = $1 LIMIT 1', [hall])).rows.length > 0;
   // The past goes in before anything reads the hall, so the server's fold sees it in order.
   const history = configured && o.history?.days ? await seedDemoHistory(db, hall, (o.now ?? Date.now)(), await demoConfigEntries(), o.history) : undefined;
   const adminToken = newToken();
@@ -88,17 +98,22 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
     return json;
   };
 
-  if (configured) await configureDemoHall(admin);
+  if (configured && !kept) await configureDemoHall(admin);
 
   let sims: SimulatedDevices | undefined;
   let deviceHost: DeviceHost | undefined;
   let deviceManager: DeviceManager | undefined;
-  const deviceToken = randomBytes(18).toString('base64url');
+  // With a data dir the device host keeps its port and token: the open pages' addresses hold them.
+  const keptDevices = o.dataDir !== undefined ? readDeviceHostState(o.dataDir) : undefined;
+  const deviceToken = keptDevices?.token ?? newDeviceToken();
   if (o.devices) {
     sims = await startSimulatedDevices();
     deviceManager = new DeviceManager({ config: sims.config, hallKey: DEMO_HALL_KEY });
     deviceManager.start();
-    deviceHost = await startDeviceHost({ api: deviceManager, allowedOrigins: [url], token: deviceToken });
+    const hostOn = (port?: number) => startDeviceHost({ api: deviceManager!, allowedOrigins: [url], token: deviceToken, ...(port ? { port } : {}) });
+    // The kept port taken by another program: a new one (open pages then need their new address).
+    deviceHost = keptDevices ? await hostOn(keptDevices.port).catch(() => hostOn()) : await hostOn();
+    if (o.dataDir !== undefined) writeDeviceHostState(o.dataDir, { port: deviceHost.port, token: deviceToken });
   }
 
   const enroll = async (t: DemoTerminal) => {
@@ -112,13 +127,14 @@ export async function startWebHall(o: WebHallOptions = {}): Promise<WebHall> {
   };
   const pages = new Map<string, string>();
   for (const t of o.terminals ?? DEMO_TERMINALS) {
-    if (configured) await admin('PUT', '/api/admin/config', { kind: 'terminal', id: t.id, value: { id: t.id, role: t.role, ...(t.windowId ? { windowId: t.windowId } : {}), ...(t.offlineSeries ? { offlineSeries: t.offlineSeries } : {}) } });
+    if (configured && !kept) await admin('PUT', '/api/admin/config', { kind: 'terminal', id: t.id, value: { id: t.id, role: t.role, ...(t.windowId ? { windowId: t.windowId } : {}), ...(t.offlineSeries ? { offlineSeries: t.offlineSeries } : {}) } });
     pages.set(t.id, await enroll(t));
   }
 
   return {
     url,
     hall,
+    kept,
     adminToken,
     server,
     db,
