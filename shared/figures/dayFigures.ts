@@ -79,14 +79,20 @@ export function dayFigures(s: HallState, day: string, by: FigureFilter = {}): Da
   return f;
 }
 
-/** The day's figures per window the tickets ended with (tickets never called are left out). */
-export function dayFiguresByWindow(s: HallState, day: string): Map<string, DayFigures> {
-  const out = new Map<string, DayFigures>();
+/**
+ * The day's figures for the hall and per window the tickets ended with (tickets never called
+ * are in the hall's only), in one pass over the tickets.
+ */
+export function dayFiguresWithWindows(s: HallState, day: string): { hall: DayFigures; byWindow: Map<string, DayFigures> } {
+  const hall = emptyDayFigures();
+  const byWindow = new Map<string, DayFigures>();
   for (const t of s.tickets.values()) {
-    if (t.day !== day || t.windowId === undefined) continue;
-    let f = out.get(t.windowId);
-    if (!f) out.set(t.windowId, (f = emptyDayFigures()));
+    if (t.day !== day) continue;
+    countTicket(hall, t);
+    if (t.windowId === undefined) continue;
+    let f = byWindow.get(t.windowId);
+    if (!f) byWindow.set(t.windowId, (f = emptyDayFigures()));
     countTicket(f, t);
   }
-  return out;
+  return { hall, byWindow };
 }

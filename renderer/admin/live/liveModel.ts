@@ -3,7 +3,7 @@
  * each window is doing, today's totals, and the alerts the leader on duty must act on.
  */
 import type { Bilingual } from '../../../shared/config/text';
-import { dayFigures, dayFiguresByWindow } from '../../../shared/figures/dayFigures';
+import { dayFiguresWithWindows } from '../../../shared/figures/dayFigures';
 import type { HallState } from '../../../shared/fold/state';
 import { isOverdue } from '../../../shared/ratings/levels';
 import { localDate } from '../../../shared/schedule/zone';
@@ -114,7 +114,7 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
     }
   }
 
-  const byWindow = dayFiguresByWindow(s, today);
+  const { hall: f, byWindow } = dayFiguresWithWindows(s, today);
 
   const windows: WindowLine[] = [];
   const ids = new Set([...config.windows.keys(), ...s.windows.keys()]);
@@ -186,7 +186,6 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
 
   // The day report's figures for today, from the tickets as they stand (not the fold's event
   // counters, which count a voided ticket as issued and a not-done finish as served).
-  const f = dayFigures(s, today);
   const totals: Totals = {
     issued: f.issued,
     served: f.served,
