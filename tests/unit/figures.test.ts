@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { liveModel } from '../../renderer/admin/live/liveModel';
+import { counts as rectifyCounts } from '../../renderer/admin/rectify/rectifyModel';
 import { todayCounts } from '../../renderer/counter/windowView';
 import { CLASS_RULES, FIGURE_CLASSES, figureClass, figureSql, isIssued, issuedSql } from '../../shared/figures/definitions';
 import { dayFigures, emptyDayFigures } from '../../shared/figures/dayFigures';
@@ -142,6 +143,15 @@ describe('one definition of every figure', () => {
     }
     // Every served ticket ended at a window: the windows' served add up to the hall's.
     expect(served).toBe(m.totals.served);
+  });
+
+  it("the live view's overdue alert counts what the rectification list counts as overdue (R8: open past 7 days)", () => {
+    const h = morning();
+    h.advance(8 * 24 * 60 * MINUTE);
+    const m = liveModel(h.fold.state, h.now());
+    const overdue = rectifyCounts(h.fold.state.rectifications.values(), 'bad-rating', h.now(), h.fold.state.config.schedule.timeZone).overdue;
+    expect(overdue).toBe(1);
+    expect(m.alerts.find((a) => a.key === 'rectify-overdue:bad-rating')?.text.zh).toBe(`${overdue} 条差评整改已逾期（超过 7 日）`);
   });
 
   it('each ticket is in exactly one class; the SQL conditions are written from the same rules', () => {
