@@ -3,6 +3,7 @@
  * walk-in can take a ticket right now (R5: 仅限预约 / 暂停取号 on the tile, with when to come
  * back), how many are waiting, and which windows serve it.
  */
+import { windowsServing, windowsText as sharedWindowsText } from '../../shared/config/guide';
 import type { Service } from '../../shared/config/schemas';
 import type { Bilingual } from '../../shared/config/text';
 import type { HallState } from '../../shared/fold/state';
@@ -86,17 +87,17 @@ export function tileBadge(tile: ServiceTile, tz: string): { label: Bilingual; ba
 }
 
 /** Labels of the windows that serve the service, in window order ("1", "3", "6"). */
+/**
+ * The windows serving a service, for the confirm screen, the ticket and the guide alike: one
+ * function (shared/config/guide.ts), so the 户籍 guide never lists other windows than the
+ * confirm screen (issue 17).
+ */
 export function windowLabels(s: HallState, serviceId: string): string[] {
-  const out: string[] = [];
-  for (const w of s.config.windows.values()) if (w.services.some((x) => x.serviceId === serviceId)) out.push(w.label);
-  return out;
+  return windowsServing(s.config.windows.values(), serviceId);
 }
 
-/** "1、3、6 号窗口" / "Windows 1, 3, 6" for the screen. */
-export function windowsText(labels: string[]): Bilingual | undefined {
-  if (labels.length === 0) return undefined;
-  return { zh: `${labels.join('、')}号窗口`, en: `${labels.length === 1 ? 'Window' : 'Windows'} ${labels.join(', ')}` };
-}
+/** "1、3、6号窗口" / "Windows 1, 3, 6" for the screen (the guide's wording too). */
+export const windowsText = sharedWindowsText;
 
 /** The same on one printed line (TicketPrint.windowHint: at most 60 characters). */
 export function windowHintLine(labels: string[]): string | undefined {
