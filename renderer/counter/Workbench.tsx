@@ -10,6 +10,7 @@ import { useHall, useNow } from '../app/context';
 import { Bi } from '../i18n/Bi';
 import { hhmm } from '../i18n/format';
 import type { CounterActions } from './actions';
+import { lastFinishedToday } from './lastCard';
 import { SHORTCUTS } from './shortcuts';
 import { useCounter } from './store';
 import { clock, conflictMessage, heldTicket, priorityText, statusText } from './windowView';
@@ -130,8 +131,8 @@ function TicketCard({ t }: { t: TicketState }) {
 
 function IdleCard({ windowId }: { windowId: string }) {
   const { state } = useHall();
-  const w = state.windows.get(windowId);
-  const last = w?.lastFinishedTicketId ? state.tickets.get(w.lastFinishedTicketId) : undefined;
+  // Only today's, only this window's (issue 17: a past day's ticket showed after sign-in).
+  const last = lastFinishedToday(state, windowId, useNow(60_000));
   return (
     <div className="ticket-card idle" data-testid="current-ticket" data-status="none">
       <div className="idle-title">

@@ -32,7 +32,6 @@ export const DEMO_SERVICES: DemoService[] = [
       materials: [g('居民身份证', 'Resident ID card'), g('户口簿', 'Household register'), g('迁入地证明材料', 'Proof of the new address')],
       timeLimit: g('即办', 'Same day'),
       fee: g('不收费', 'Free'),
-      place: g('一楼 1、6 号窗口', 'Ground floor, windows 1 and 6'),
       url: 'https://zwfw.example.gov.cn/guide/hukou',
     },
   },
@@ -46,7 +45,7 @@ export const DEMO_SERVICES: DemoService[] = [
       materials: [g('居民身份证', 'Resident ID card'), g('预约凭证', 'Appointment confirmation')],
       timeLimit: g('7 个工作日', '7 working days'),
       fee: g('普通护照 120 元', 'Passport: 120 yuan'),
-      place: g('一楼 1 号窗口', 'Ground floor, window 1'),
+      place: g('一楼', 'Ground floor'),
       url: 'https://zwfw.example.gov.cn/guide/entry',
     },
   },
@@ -60,7 +59,7 @@ export const DEMO_SERVICES: DemoService[] = [
       materials: [g('居民身份证', 'Resident ID card'), g('社会保障卡', 'Social security card')],
       timeLimit: g('即办', 'Same day'),
       fee: g('不收费', 'Free'),
-      place: g('一楼 2、5 号窗口', 'Ground floor, windows 2 and 5'),
+      place: g('一楼', 'Ground floor'),
     },
   },
   {
@@ -68,7 +67,7 @@ export const DEMO_SERVICES: DemoService[] = [
     prefix: 'E',
     name: g('养老保险', 'Pension insurance'),
     category: 'social',
-    guide: { materials: [g('居民身份证', 'Resident ID card')], timeLimit: g('5 个工作日', '5 working days'), fee: g('不收费', 'Free'), place: g('一楼 2 号窗口', 'Ground floor, window 2') },
+    guide: { materials: [g('居民身份证', 'Resident ID card')], timeLimit: g('5 个工作日', '5 working days'), fee: g('不收费', 'Free'), place: g('一楼', 'Ground floor') },
   },
   {
     id: 'estate',
@@ -82,7 +81,7 @@ export const DEMO_SERVICES: DemoService[] = [
       materials: [g('居民身份证', 'Resident ID card'), g('不动产权证书', 'Property certificate'), g('买卖合同', 'Sales contract'), g('完税证明', 'Tax payment certificate')],
       timeLimit: g('5 个工作日', '5 working days'),
       fee: g('住宅 80 元/件', 'Housing: 80 yuan per case'),
-      place: g('二楼 3 号窗口', 'First floor, window 3'),
+      place: g('二楼', 'First floor'),
       url: 'https://zwfw.example.gov.cn/guide/estate',
     },
   },
@@ -96,7 +95,7 @@ export const DEMO_SERVICES: DemoService[] = [
       materials: [g('法定代表人身份证', "Legal representative's ID card"), g('公司章程', 'Articles of association'), g('住所证明', 'Proof of business address')],
       timeLimit: g('1 个工作日', '1 working day'),
       fee: g('不收费', 'Free'),
-      place: g('二楼 4 号窗口', 'First floor, window 4'),
+      place: g('二楼', 'First floor'),
     },
   },
   {
@@ -104,14 +103,14 @@ export const DEMO_SERVICES: DemoService[] = [
     prefix: 'G',
     name: g('税务办理', 'Tax services'),
     category: 'market',
-    guide: { materials: [g('居民身份证', 'Resident ID card'), g('营业执照', 'Business licence')], timeLimit: g('即办', 'Same day'), fee: g('不收费', 'Free'), place: g('二楼 4 号窗口', 'First floor, window 4') },
+    guide: { materials: [g('居民身份证', 'Resident ID card'), g('营业执照', 'Business licence')], timeLimit: g('即办', 'Same day'), fee: g('不收费', 'Free'), place: g('二楼', 'First floor') },
   },
   {
     id: 'housing',
     prefix: 'H',
     name: g('住房公积金', 'Housing provident fund'),
     category: 'housing',
-    guide: { materials: [g('居民身份证', 'Resident ID card'), g('银行卡', 'Bank card')], timeLimit: g('3 个工作日', '3 working days'), fee: g('不收费', 'Free'), place: g('一楼 5 号窗口', 'Ground floor, window 5') },
+    guide: { materials: [g('居民身份证', 'Resident ID card'), g('银行卡', 'Bank card')], timeLimit: g('3 个工作日', '3 working days'), fee: g('不收费', 'Free'), place: g('一楼', 'Ground floor') },
   },
   {
     id: 'cantdo',
@@ -119,7 +118,7 @@ export const DEMO_SERVICES: DemoService[] = [
     name: g('办不成事反映', "Can't get it done"),
     category: 'help',
     kind: 'cant-get-done',
-    guide: { materials: [], timeLimit: g('当场受理', 'Received on the spot'), fee: g('不收费', 'Free'), place: g('一楼 6 号窗口', 'Ground floor, window 6') },
+    guide: { materials: [], timeLimit: g('当场受理', 'Received on the spot'), fee: g('不收费', 'Free'), place: g('一楼', 'Ground floor') },
   },
 ];
 

@@ -213,7 +213,7 @@ describe('kiosk', () => {
     const guide = tid('guide');
     await guide.waitFor();
     const text = (await guide.textContent())!;
-    for (const s of ['不动产权证书', '5 个工作日', '80 元', '二楼 3 号窗口']) expect(text).toContain(s);
+    for (const s of ['不动产权证书', '5 个工作日', '80 元', '二楼 3号窗口']) expect(text).toContain(s);
     expect(await guide.locator('.qr').getAttribute('data-qr')).toBe('https://zwfw.example.gov.cn/guide/estate');
     await shots('kiosk-guide');
     await tid('guide-close').click();
