@@ -100,6 +100,10 @@ export interface MetaValues {
   keep: Array<[string, number]>;
   /** When older history last left this store (retention.ts). */
   sweptAt: number;
+  /** The working window's start at the last complete sweep (an HLC). */
+  sweptBelow: string;
+  /** When the last sweep read the whole store (daily). */
+  sweptFullAt: number;
 }
 export type MetaKey = keyof MetaValues;
 

@@ -12,6 +12,7 @@
  * The fold in memory is not touched: what the screens show does not change, only what the
  * next start loads. Deletes go in chunks, each its own transaction, so a tap is never held up.
  */
+import { formatHlc, hlcWall } from '../../shared/clock/hlc';
 import type { HallState } from '../../shared/fold/state';
 import { isPinned, rectificationKeys, workingSince } from '../../shared/sync/workingSet';
 import type { TerminalDatabase } from './database';
@@ -21,7 +22,8 @@ export interface SweepOutcome {
   kept: number;
 }
 
-const CHUNK = 2_000;
+const CHUNK = 500;
+const DAY = 24 * 60 * 60 * 1000;
 
 /** Delete what left the working set (see above). `state` is the terminal's fold now. */
 export async function sweepHistory(db: TerminalDatabase, state: HallState, now: number, stopped: () => boolean = () => false): Promise<SweepOutcome> {
@@ -31,7 +33,12 @@ export async function sweepHistory(db: TerminalDatabase, state: HallState, now: 
   const keep = new Set(keepKeys.map(([o, s]) => `${o}:${s}`));
   let deleted = 0;
   let kept = 0;
-  let from = '';
+  // What stayed below the last sweep's line stays (pinned, kept, or unpushed then): start a day
+  // before that line, not at the beginning, so an hourly sweep reads an hour and a day, not a year.
+  // Once a day the whole store (an item closed, an own event acknowledged since: they go too).
+  const [before, fullAt] = await Promise.all([db.getMeta('sweptBelow'), db.getMeta('sweptFullAt')]);
+  const full = !before || fullAt === undefined || now - fullAt > DAY;
+  let from = full ? '' : formatHlc({ wall: Math.max(0, hlcWall(before) - DAY), count: 0 });
   while (!stopped()) {
     const n = await db.transaction('rw', [db.events, db.outbox], async () => {
       const rows = await db.events.where('hlc').between(from, since, true, false).limit(CHUNK).toArray();
@@ -52,6 +59,10 @@ export async function sweepHistory(db: TerminalDatabase, state: HallState, now: 
     // Same hlc at a chunk's edge: step just past it (hlc strings are unique per origin event,
     // ties only across origins; those rows were in this chunk's range or the next one's).
     from = `${from}\u0000`;
+  }
+  if (!stopped()) {
+    await db.setMeta('sweptBelow', since);
+    if (full) await db.setMeta('sweptFullAt', now);
   }
   await db.setMeta('sweptAt', now);
   return { deleted, kept };

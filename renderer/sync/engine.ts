@@ -69,6 +69,8 @@ export interface SyncEngineOptions {
   onQuarantine?: (event: HallEvent, error: { status: number; code: string; message: string }) => void;
   /** How often older history leaves the local store after a round (1 h). */
   sweepEveryMs?: number;
+  /** No sweep in this long after a start (60 s). */
+  sweepDelayMs?: number;
 }
 
 /** Between the windows of one terminal: new events, and the leader's view of the world. */
@@ -99,7 +101,9 @@ export class SyncEngine {
   /** Upstreams whose start set this session took (an empty hall has checkpoint 0 after it). */
   private readonly startedFrom = new Set<string>();
   private sweeping: Promise<void> | null = null;
+  private sweepTimer: unknown = null;
   private lastSweep = 0;
+  private startedAt = 0;
   private lastContactSaved = 0;
   private offset: number | null = null;
   private pending = 0;
@@ -176,6 +180,8 @@ export class SyncEngine {
     const { db, local, channel } = this.o;
     this.lastContact = (await db.getMeta('lastContact')) ?? null;
     this.contactAtStart = this.lastContact;
+    this.startedAt = this.o.now();
+    this.lastSweep = (await db.getMeta('sweptAt')) ?? 0;
     this.lastContactSaved = this.lastContact ?? 0;
     const offset = await db.getMeta('clockOffset');
     this.offset = offset ?? null;
@@ -203,8 +209,8 @@ export class SyncEngine {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    for (const t of [this.roundTimer, this.probeTimer, this.tickTimer]) if (t !== null) this.o.timers.clearTimeout(t);
-    this.roundTimer = this.probeTimer = this.tickTimer = null;
+    for (const t of [this.roundTimer, this.probeTimer, this.tickTimer, this.sweepTimer]) if (t !== null) this.o.timers.clearTimeout(t);
+    this.roundTimer = this.probeTimer = this.tickTimer = this.sweepTimer = null;
     this.roundDue = null;
     this.closeSocket();
     this.unsubscribe?.();
@@ -380,10 +386,18 @@ export class SyncEngine {
     return !this.synced && this.contactAtStart !== null && this.o.now() - this.contactAtStart > WORKING_WINDOW_MS;
   }
 
-  /** History older than the working set leaves this store (renderer/db/retention.ts), hourly. */
+  /**
+   * History older than the working set leaves this store (renderer/db/retention.ts), hourly
+   * (across restarts), and never in the first minute after a start: a restarted kiosk's first
+   * taps must not wait behind the sweep's transactions.
+   */
   private maybeSweep(): void {
     const now = this.o.local.now();
     if (this.sweeping !== null || now - this.lastSweep < (this.o.sweepEveryMs ?? 60 * 60 * 1000)) return;
+    if (this.o.now() - this.startedAt < (this.o.sweepDelayMs ?? 60_000)) {
+      this.scheduleSweep();
+      return;
+    }
     this.lastSweep = now;
     this.sweeping = sweepHistory(this.o.db, this.o.local.state, now, () => !this.started)
       .then(() => undefined)
@@ -393,6 +407,15 @@ export class SyncEngine {
       .finally(() => {
         this.sweeping = null;
       });
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer !== null || !this.started) return;
+    const wait = Math.max(0, (this.o.sweepDelayMs ?? 60_000) - (this.o.now() - this.startedAt));
+    this.sweepTimer = this.o.timers.setTimeout(() => {
+      this.sweepTimer = null;
+      if (this.started && this.leader) this.maybeSweep();
+    }, wait);
   }
 
   private afterRound(ok: boolean): void {

@@ -5,6 +5,7 @@
  */
 import { parseEvent, type HallEvent } from '../../shared/events/envelope';
 import { MAX_PULL_EVENTS } from '../../shared/sync/protocol';
+import { rectificationKeys } from '../../shared/sync/workingSet';
 import type { TerminalDatabase } from '../db/database';
 import type { LocalLog } from './local';
 import { HttpError, type SyncTransport } from './transport';
@@ -42,7 +43,10 @@ export async function takeStartSet(deps: PullDeps, upstream: string): Promise<nu
   }
   const events = parseStored(set.events, deps.onInvalid);
   const stored = await deps.local.receive(events, { upstream, serverSeq: set.last });
-  await deps.db.setMeta('workingSetAt', deps.local.now());
+  // The rectification tickets it brought (older than the window) are loaded at the next start.
+  const now = deps.local.now();
+  await deps.db.setMeta('keep', rectificationKeys(deps.local.state, now));
+  await deps.db.setMeta('workingSetAt', now);
   return stored.length;
 }
 

@@ -7,6 +7,7 @@ import { benchFold } from './fold';
 import { benchIsolation } from './isolation';
 import { benchKiosk } from './kiosk';
 import { benchPin } from './pin';
+import { benchStartup } from './startup';
 import { benchStats } from './stats';
 import { benchSync } from './sync';
 
@@ -19,9 +20,10 @@ const benches: Record<string, () => Result | Promise<Result>> = {
   capture: benchCapture,
   pin: benchPin,
   isolation: benchIsolation,
+  startup: benchStartup,
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-') && !/^[\d.]+$/.test(a)); // not a flag's value (--days 3)
 const chosen = names.length ? names : Object.keys(benches);
 for (const name of chosen) {
   const bench = benches[name];
