@@ -6,14 +6,15 @@
 import { useState, type ReactNode } from 'react';
 import type { Bilingual } from '../../shared/config/text';
 import { PAUSE_REASONS } from '../../shared/windows/pauseReasons';
-import { useHall } from '../app/context';
+import { checkNoShow, slowerToArrive } from '../../shared/queue/noShow';
+import { useHall, useNow } from '../app/context';
 import { Bi } from '../i18n/Bi';
 import { useLang } from '../i18n/lang';
 import type { CounterActions } from './actions';
 import type { MaterialUploader } from '../materials/uploader';
 import { CaptureStation } from './capture/CaptureStation';
 import { useCounter } from './store';
-import { heldTicket } from './windowView';
+import { clock, heldTicket, priorityText } from './windowView';
 
 export function Dialogs({ windowId, actions, uploader }: { windowId: string; actions: CounterActions; uploader: MaterialUploader }) {
   const dialog = useCounter((s) => s.dialog);
@@ -37,6 +38,8 @@ export function Dialogs({ windowId, actions, uploader }: { windowId: string; act
     }
     case 'settle':
       return <SettleDialog windowId={windowId} actions={actions} />;
+    case 'no-show':
+      return <NoShowDialog windowId={windowId} actions={actions} />;
     case 'not-done':
       return <NotDoneDialog windowId={windowId} actions={actions} />;
     case 'transfer':
@@ -74,19 +77,68 @@ function Cancel() {
 
 function SettleDialog({ windowId, actions }: { windowId: string; actions: CounterActions }) {
   const { state } = useHall();
+  const now = useNow(1_000);
   const t = heldTicket(state, windowId);
   const n = t?.number ?? '';
+  // Issue 17: no-show only after the policy's grace from the call.
+  const check = t ? checkNoShow(state.config.policy, t, now) : undefined;
+  const early = check && !check.ok && check.reason === 'too-early' ? check.remainingMs : undefined;
   return (
     <Modal title={{ zh: `${n} 已呼叫，尚未开始办理`, en: `${n} was called but not started` }} testid="settle-dialog">
       <p>
         <Bi t={{ zh: '叫下一位之前，请确认这位群众的情况：', en: 'Before calling the next one, what happened with this citizen?' }} />
       </p>
       <div className="modal-buttons">
-        <button type="button" className="btn btn-warn btn-big" data-testid="settle-skip" autoFocus onClick={() => void actions.settle('skip')}>
-          <Bi t={{ zh: '未到，过号', en: 'Did not come: no-show' }} />
+        <button type="button" className="btn btn-warn btn-big" data-testid="settle-skip" autoFocus={early === undefined} disabled={early !== undefined} onClick={() => void actions.settle('skip')}>
+          <Bi t={early === undefined ? { zh: '未到，过号', en: 'Did not come: no-show' } : { zh: `未到，${clock(Math.ceil(early / 1000) * 1000)} 后可过号`, en: `Did not come: no-show in ${clock(Math.ceil(early / 1000) * 1000)}` }} />
         </button>
         <button type="button" className="btn btn-ok btn-big" data-testid="settle-done" onClick={() => void actions.settle('done')}>
           <Bi t={{ zh: '已办结', en: 'Served: done' }} />
+        </button>
+        <Cancel />
+      </div>
+    </Modal>
+  );
+}
+
+/** 过号, issue 17: the clerk confirms, after the grace; a recall is one press away. */
+function NoShowDialog({ windowId, actions }: { windowId: string; actions: CounterActions }) {
+  const { state } = useHall();
+  const now = useNow(1_000);
+  const t = heldTicket(state, windowId);
+  if (!t) return null;
+  const calledFor = clock(now - (t.calledAt ?? now));
+  const back = state.config.policy.skipGraceMinutes;
+  const priority = slowerToArrive(t) ? priorityText(t) : undefined;
+  return (
+    <Modal title={{ zh: `确认 ${t.number} 过号？`, en: `Mark ${t.number} as a no-show?` }} testid="no-show-dialog">
+      <p>
+        <Bi
+          t={{
+            zh: `已呼叫 ${calledFor}${t.recalls > 0 ? `，重呼 ${t.recalls} 次` : ''}。过号后，群众可在 ${back} 分钟内到窗口说明，重新排队。`,
+            en: `Called ${calledFor} ago${t.recalls > 0 ? `, recalled ${t.recalls}×` : ''}. After a no-show the citizen may come back within ${back} min and queue again.`,
+          }}
+        />
+      </p>
+      {priority ? (
+        <p className="hint" data-testid="no-show-priority">
+          <Bi t={{ zh: `这是优先号（${priority.zh}），请确认群众确实未到。`, en: `Priority ticket (${priority.en}): make sure the citizen is really not here.` }} />
+        </p>
+      ) : null}
+      <div className="modal-buttons">
+        <button type="button" className="btn btn-warn btn-big" data-testid="no-show-confirm" autoFocus onClick={() => void actions.confirmSkip()}>
+          <Bi t={{ zh: '确认过号', en: 'Yes, no-show' }} />
+        </button>
+        <button
+          type="button"
+          className="btn btn-big"
+          data-testid="no-show-recall"
+          onClick={() => {
+            useCounter.getState().close();
+            void actions.recall();
+          }}
+        >
+          <Bi t={{ zh: '再呼一次', en: 'Call again' }} />
         </button>
         <Cancel />
       </div>

@@ -12,6 +12,7 @@ import { hhmm } from '../i18n/format';
 import type { CounterActions } from './actions';
 import { lastFinishedToday } from './lastCard';
 import { SHORTCUTS } from './shortcuts';
+import { SkipButton } from './SkipButton';
 import { useCounter } from './store';
 import { clock, conflictMessage, heldTicket, priorityText, statusText } from './windowView';
 
@@ -51,7 +52,7 @@ export function Workbench({ windowId, actions }: { windowId: string; actions: Co
       <div className="actions">
         <ActionButton testid="recall" label={{ zh: '重呼', en: 'Recall' }} kbd={SHORTCUTS.recall} onClick={() => void actions.recall()} disabled={busy || !called} />
         <ActionButton testid="start" label={{ zh: '开始办理', en: 'Start' }} kbd={SHORTCUTS.start} onClick={() => void actions.start()} disabled={busy || !called} />
-        <ActionButton testid="skip" label={{ zh: '过号', en: 'No-show' }} kbd={SHORTCUTS.skip} onClick={() => void actions.skip()} disabled={busy || !called} tone="warn" />
+        <SkipButton windowId={windowId} actions={actions} />
         <ActionButton testid="capture-open" label={{ zh: '收件拍照', en: 'Capture' }} kbd={SHORTCUTS.capture} onClick={() => useCounter.getState().open({ t: 'capture' })} disabled={busy || !held} />
         <ActionButton testid="transfer" label={{ zh: '转办', en: 'Transfer' }} kbd={SHORTCUTS.transfer} onClick={() => useCounter.getState().open({ t: 'transfer' })} disabled={busy || !held} />
         <ActionButton testid="finish-done" label={{ zh: '办结', en: 'Done' }} kbd={SHORTCUTS.finish} onClick={() => void actions.finish('done')} disabled={busy || !held} tone="ok" />

@@ -8,11 +8,13 @@ import type { Bilingual } from '../../shared/config/text';
 import type { EventType, Outcome, PayloadInput } from '../../shared/events/payloads';
 import type { TicketState } from '../../shared/fold/state';
 import { checkManualCall } from '../../shared/queue/select';
+import { checkNoShow } from '../../shared/queue/noShow';
 import { pauseReasonText } from '../../shared/windows/pauseReasons';
 import { useTerminal } from '../app/context';
 import { NotAllowedError } from '../sync/local';
 import { useCounter, type Dialog } from './store';
 import { callLedText, heldTicket, manualCallMessage, windowLabel } from './windowView';
+import { noShowTooEarly } from './noShow';
 
 class Refusal extends Error {
   constructor(readonly text: Bilingual) {
@@ -109,7 +111,11 @@ export function useCounterActions(windowId: string) {
           store().close();
           const t = held();
           if (t) {
-            if (how === 'skip') await author('ticket.skipped', { ticketId: t.id, windowId });
+            if (how === 'skip') {
+              const check = checkNoShow(local.state.config.policy, t, local.now());
+              if (!check.ok && check.reason === 'too-early') throw new Refusal(noShowTooEarly(t.number, check.remainingMs));
+              await author('ticket.skipped', { ticketId: t.id, windowId });
+            }
             else await finishTicket(t, 'done');
           }
           if (d?.t !== 'settle') return;
@@ -141,6 +147,20 @@ export function useCounterActions(windowId: string) {
         run(async () => {
           const t = mustHold();
           if (t.status !== 'called') throw new Refusal({ zh: `${t.number} 已在办理中，不能过号。`, en: `${t.number} is being served; it cannot be marked missed.` });
+          // Issue 17: only after the policy's grace from the call, and only once the clerk confirms.
+          const check = checkNoShow(local.state.config.policy, t, local.now());
+          if (!check.ok && check.reason === 'too-early') throw new Refusal(noShowTooEarly(t.number, check.remainingMs));
+          store().open({ t: 'no-show' });
+        }),
+
+      /** The no-show dialog's answer: the called citizen did not come. */
+      confirmSkip: () =>
+        run(async () => {
+          store().close();
+          const t = mustHold();
+          if (t.status !== 'called') throw new Refusal({ zh: `${t.number} 已在办理中，不能过号。`, en: `${t.number} is being served; it cannot be marked missed.` });
+          const check = checkNoShow(local.state.config.policy, t, local.now());
+          if (!check.ok && check.reason === 'too-early') throw new Refusal(noShowTooEarly(t.number, check.remainingMs));
           await author('ticket.skipped', { ticketId: t.id, windowId });
           say('ok', { zh: `${t.number} 已过号`, en: `${t.number} marked as missed` });
         }),

@@ -10,6 +10,8 @@ export type Dialog =
   /** The window still holds a called ticket: no-show or finished, before calling another. */
   | { t: 'settle'; then: { t: 'next' } | { t: 'manual'; ticketId: string; number: string } }
   | { t: 'not-done' }
+  /** 过号: confirm the no-show once the policy's grace after the call has passed (issue 17). */
+  | { t: 'no-show' }
   | { t: 'transfer' }
   | { t: 'pause' }
   | { t: 'assist' }

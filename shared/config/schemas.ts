@@ -128,6 +128,13 @@ export const PolicySchema = z.object({
   perPersonDailyLimit: z.number().int().positive().max(50).default(3),
   /** R7: automatic elderly priority from the birth date on the ID card. */
   elderlyAge: z.number().int().min(50).max(100).default(60),
+  /**
+   * Issue 17: a called citizen may be marked a no-show (过号) only this many seconds after the
+   * call, and with the clerk's confirmation (the counter offers a recall meanwhile).
+   */
+  noShowGraceSeconds: z.number().int().min(0).max(1800).default(120),
+  /** The same for priority tickets (R7 special groups: seniors, disabilities...; green channel); never shorter than noShowGraceSeconds. */
+  noShowGracePrioritySeconds: z.number().int().min(0).max(1800).default(180),
   /** A skipped (no-show) ticket may be put back within this many minutes. */
   skipGraceMinutes: z.number().int().min(0).max(480).default(30),
   maxRequeues: z.number().int().min(0).max(10).default(1),
