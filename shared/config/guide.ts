@@ -14,11 +14,10 @@ export function windowsServing(windows: Iterable<Window>, serviceId: string): st
   return labels.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
-/** "1、3、6 号窗口" / "windows 1, 3 and 6"; undefined when no window serves it. */
+/** "1、3、6号窗口" / "Windows 1, 3, 6", as the kiosk's confirm screen words it; undefined when no window serves it. */
 export function windowsText(labels: readonly string[]): Bilingual | undefined {
   if (labels.length === 0) return undefined;
-  const en = labels.length === 1 ? `window ${labels[0]}` : `windows ${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
-  return { zh: `${labels.join('、')} 号窗口`, en };
+  return { zh: `${labels.join('、')}号窗口`, en: `${labels.length === 1 ? 'Window' : 'Windows'} ${labels.join(', ')}` };
 }
 
 /** The guide's "where": the place it names (floor, area) and the windows that serve the service. */
@@ -26,7 +25,7 @@ export function guidePlace(service: Pick<Service, 'id' | 'guide'>, windows: Iter
   const win = windowsText(windowsServing(windows, service.id));
   const place = service.guide?.place;
   if (!win) return place;
-  if (!place) return { zh: win.zh, en: win.en.charAt(0).toUpperCase() + win.en.slice(1) };
+  if (!place) return win;
   return { zh: `${place.zh} ${win.zh}`, en: `${place.en}, ${win.en}` };
 }
 

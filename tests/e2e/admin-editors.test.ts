@@ -63,8 +63,11 @@ describe('the service guide as a form', () => {
     const form = await editService('hukou');
     expect(await page.locator(`${form} textarea[name="advanced"]`).count()).toBe(0);
     // 户籍 is served by windows 1, 3 and 6: the guide says so, not the "1、6" once typed in.
-    expect(await page.textContent(`${form} [data-testid="guide-windows"]`)).toContain('1、3、6 号窗口');
-    expect(await page.locator(`${form} [data-testid="place-names-windows"]`).count()).toBe(1);
+    expect(await page.textContent(`${form} [data-testid="guide-windows"]`)).toContain('1、3、6号窗口');
+    // Window numbers typed into the place would go stale: the form asks to leave them out.
+    await page.fill(`${form} input[name="placeZh"]`, '一楼 1、6 号窗口');
+    await page.fill(`${form} input[name="placeEn"]`, 'Ground floor, windows 1 and 6');
+    await page.locator(`${form} [data-testid="place-names-windows"]`).waitFor();
 
     await page.fill(`${form} input[name="material-1-copies"]`, '1');
     await page.selectOption(`${form} select[name="material-1-form"]`, 'original-and-copy');
@@ -227,6 +230,23 @@ describe('the hall timetable and cut-off as a form', () => {
     await page.waitForFunction(() => /已导入并保存/.test(document.querySelector('[data-testid="editor-saved"]')?.textContent ?? ''));
     expect(await schedule()).toEqual(file);
     expect(await page.inputValue('[data-testid="schedule"] input[name="cutoffMinutes"]')).toBe('45');
+  });
+});
+
+describe("the kiosk's guide (R15)", () => {
+  it('names the windows that serve the service, the same ones the confirm screen names (issue 17: guide 1 and 6, confirm 1, 3 and 6)', async () => {
+    const kiosk = await openTerminalPage(browser, hall.pages.get('kiosk-1')!);
+    const k = kiosk.page;
+    await k.waitForSelector('[data-testid="attract"]');
+    await k.click('[data-testid="start"]');
+    await k.click('[data-testid="guide-hukou"]');
+    const guide = (await k.textContent('[data-testid="guide"]')) ?? '';
+    expect(guide).toContain('1、3、6号窗口');
+    expect(guide).not.toContain('1、6 号窗口');
+    await k.click('[data-testid="guide-take"]');
+    await k.waitForSelector('[data-testid="wait"]');
+    expect(await k.textContent('.kiosk')).toContain('1、3、6号窗口');
+    await kiosk.context.close();
   });
 });
 

@@ -12,9 +12,9 @@ describe("a service guide's windows are the windows that serve the service (issu
   });
 
   it('says where in both languages: the place (floor) and the derived windows', () => {
-    expect(windowsText(['1', '3', '6'])).toEqual({ zh: '1、3、6 号窗口', en: 'windows 1, 3 and 6' });
-    expect(guidePlace({ id: 'entry', guide: { materials: [], place: { zh: '一楼', en: 'Ground floor' } } }, windows)).toEqual({ zh: '一楼 1 号窗口', en: 'Ground floor, window 1' });
-    expect(guidePlace({ id: 'entry', guide: { materials: [] } }, windows)).toEqual({ zh: '1 号窗口', en: 'Window 1' });
+    expect(windowsText(['1', '3', '6'])).toEqual({ zh: '1、3、6号窗口', en: 'Windows 1, 3, 6' });
+    expect(guidePlace({ id: 'entry', guide: { materials: [], place: { zh: '一楼', en: 'Ground floor' } } }, windows)).toEqual({ zh: '一楼 1号窗口', en: 'Ground floor, Window 1' });
+    expect(guidePlace({ id: 'entry', guide: { materials: [] } }, windows)).toEqual({ zh: '1号窗口', en: 'Window 1' });
     expect(guidePlace({ id: 'tax', guide: { materials: [], place: { zh: '二楼', en: 'First floor' } } }, windows)).toEqual({ zh: '二楼', en: 'First floor' });
   });
 
