@@ -3,6 +3,7 @@
  * window. Read on each fold change (useHall's version); nothing is written for the screens to
  * read back, so a call reaches the paint without an IndexedDB round trip.
  */
+import { currentTicketToday, windowStateToday } from '../../shared/fold/today';
 import type { HallState } from '../../shared/fold/state';
 
 /** A ticket as the board lists it: number, status and times; no personal data (R21). */
@@ -63,15 +64,17 @@ export function boardTickets(s: HallState, today: string): TicketRow[] {
 }
 
 /** Every window, configured or seen in events. */
-export function windowRows(s: HallState): WindowRow[] {
+export function windowRows(s: HallState, today?: string): WindowRow[] {
   const ids = new Set([...s.config.windows.keys(), ...s.windows.keys()]);
   return [...ids].map((id) => {
     const cfg = s.config.windows.get(id);
     const w = s.windows.get(id);
-    const cur = w?.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined;
-    const v: WindowRow = { id, label: cfg?.label ?? id, state: w?.state ?? 'closed' };
-    if (w?.pauseReason) v.pauseReason = w.pauseReason;
-    if (w?.staffId) v.staffId = w.staffId;
+    // With `today`: a window left open on an earlier day is closed now (shared/fold/today.ts).
+    const state = today === undefined ? (w?.state ?? 'closed') : windowStateToday(w, today, s.config.schedule.timeZone);
+    const cur = today === undefined ? (w?.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined) : currentTicketToday(s, w, today);
+    const v: WindowRow = { id, label: cfg?.label ?? id, state };
+    if (w?.pauseReason && state !== 'closed') v.pauseReason = w.pauseReason;
+    if (w?.staffId && state !== 'closed') v.staffId = w.staffId;
     if (cur) {
       v.currentTicketId = cur.id;
       v.currentNumber = cur.number;

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { localDate } from '../../shared/schedule/zone';
-import { useHall, useNow } from '../app/context';
+import { useHall, useNow, useSyncStatus } from '../app/context';
 import { boardTickets, windowRows, type TicketRow, type WindowRow } from './rows';
 import { CallMemory, FRESH_MS, activeCalls, type BoardCall } from './board';
 
@@ -13,8 +13,11 @@ export function useBoardRows(timeZone: string): { tickets: TicketRow[]; windows:
   const { state, version } = useHall();
   const now = useNow(30_000);
   const today = localDate(now, timeZone);
+  // Issue 17: no call counts as new (flashes, chimes) before this screen has caught up with
+  // the hall; what it shows then is what was there. Windows left open on a past day are closed.
+  const caughtUp = !useSyncStatus().syncing;
   // The fold changes in place: its version says when.
-  return useMemo(() => ({ tickets: boardTickets(state, today), windows: windowRows(state), loaded: true }), [state, version, today]);
+  return useMemo(() => ({ tickets: boardTickets(state, today), windows: windowRows(state, today), loaded: caughtUp }), [state, version, today, caughtUp]);
 }
 
 export interface CallsOnBoard {
