@@ -4,9 +4,10 @@
  */
 export const DEFAULT_SIGNATURE = '政务服务中心';
 
-/** Your turn is near: `ahead` people before you, about `minutes` minutes. */
-export function nearText(signature: string, number: string, ahead: number, minutes: number): string {
+/** Your turn is near: `ahead` people before you, about `minutes` minutes (undefined: no window is open, so no minutes are promised; issue 17). */
+export function nearText(signature: string, number: string, ahead: number, minutes: number | undefined): string {
   if (ahead <= 0) return `【${signature}】您的${number}号即将叫号，请回到等候区留意叫号屏。`;
+  if (minutes === undefined) return `【${signature}】您的${number}号前面还有${ahead}人，暂无窗口开放，请留意叫号屏。`;
   return `【${signature}】您的${number}号前面还有${ahead}人，预计约${Math.max(1, minutes)}分钟后叫号，请回到等候区留意叫号屏。`;
 }
 

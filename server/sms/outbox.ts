@@ -84,7 +84,7 @@ export async function enqueueNotices(db: Db, cache: HallCache, hall: string, now
       } else if (t.status === 'waiting') {
         const e = estimateForTicket(s, t.id, now);
         if (e && e.ahead <= opts.nearAhead) {
-          out.near += await insertNotice(q, hall, t.id, 'near', sub.phone, nearText(opts.signature, t.number, e.ahead, e.minutes), now);
+          out.near += await insertNotice(q, hall, t.id, 'near', sub.phone, nearText(opts.signature, t.number, e.ahead, e.noOpenWindow ? undefined : e.minutes), now);
         }
       }
       // skipped: wait; a window may still put the ticket back or call it within the grace period.

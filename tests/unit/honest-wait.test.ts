@@ -9,6 +9,7 @@ import { ticketContent } from '../../electron/devices/printer/ticket';
 import { printPayload, ticketWait, type IssuedTicket } from '../../renderer/kiosk/issueFlow';
 import { progressView } from '../../server/store/progress';
 import { progressPage } from '../../server/store/progressPage';
+import { nearText } from '../../server/sms/messages';
 import { makeHall, HALL, MINUTE } from '../support/hall';
 import { sh, stepped } from '../support/flow';
 
@@ -67,6 +68,11 @@ describe('honest waits (issue 17)', () => {
     const html = progressPage(phone, 'tok');
     expect(html).toContain('暂无窗口开放，无法估计等候时间');
     expect(html).not.toContain('分钟');
+  });
+
+  it('the SMS "near your turn" notice promises no minutes while no window is open', () => {
+    expect(nearText('政务服务中心', 'C002', 2, undefined)).toBe('【政务服务中心】您的C002号前面还有2人，暂无窗口开放，请留意叫号屏。');
+    expect(nearText('政务服务中心', 'C002', 2, 16)).toContain('预计约16分钟后叫号');
   });
 
   it('a paused window is not an open one; once a window opens, minutes come back everywhere alike', () => {
