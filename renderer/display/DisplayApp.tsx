@@ -13,6 +13,7 @@ import { LatestCall, RecentCalls } from './LatestCall';
 import { NoticeTicker, BoardHeader } from './Ticker';
 import { WaitingCounts, WindowTiles } from './Tiles';
 import { useBoardRows, useCalls } from './useBoard';
+import { hotlineText } from '../../shared/config/hotline';
 
 const sound = typeof location !== 'undefined' && soundRequested(location.href);
 
@@ -43,7 +44,7 @@ export function DisplayApp() {
           <WaitingCounts counts={counts} />
         </div>
       </main>
-      <NoticeTicker notices={notices} fallback={{ zh: `${policy.hallName.zh} · 监督电话 ${policy.hotline}`, en: `${policy.hallName.en} · Supervision hotline ${policy.hotline}` }} />
+      <NoticeTicker notices={notices} fallback={{ zh: `${policy.hallName.zh} · ${hotlineText(policy.hotline).zh}`, en: `${policy.hallName.en} · ${hotlineText(policy.hotline).en}` }} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import type { Bilingual } from '../../shared/config/text';
 import { useNow } from '../app/context';
 import { dateLine, hhmm } from '../i18n/format';
 import type { BoardNotice } from './board';
+import { HOTLINE_NAME } from '../../shared/config/hotline';
 
 export function BoardHeader({ hallName, hotline, timeZone }: { hallName: Bilingual; hotline: string; timeZone: string }) {
   return (
@@ -18,8 +19,8 @@ export function BoardHeader({ hallName, hotline, timeZone }: { hallName: Bilingu
       <Clock timeZone={timeZone} />
       <div className="hotline" data-testid="hotline">
         <span className="hotline-label">
-          <span lang="zh-CN">监督电话</span>
-          <span lang="en">Supervision hotline</span>
+          <span lang="zh-CN">{HOTLINE_NAME.zh}</span>
+          <span lang="en">{HOTLINE_NAME.en}</span>
         </span>
         <span className="hotline-number">{hotline}</span>
       </div>

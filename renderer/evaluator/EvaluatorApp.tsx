@@ -12,6 +12,7 @@ import { useLang } from '../i18n/lang';
 import { RatePanel, ReasonsPanel, ThanksPanel } from './RatingPanels';
 import { StaffCard } from './StaffCard';
 import { useRating } from './useRating';
+import { hotlineText } from '../../shared/config/hotline';
 
 export function EvaluatorApp() {
   const { identity } = useTerminal();
@@ -126,7 +127,7 @@ function Serving({ windowId }: { windowId: string }) {
           </>
         )}
         <div className="hotline">
-          <Bi t={{ zh: `服务监督电话 ${state.config.policy.hotline}`, en: `Service hotline ${state.config.policy.hotline}` }} />
+          <Bi t={hotlineText(state.config.policy.hotline)} />
         </div>
       </section>
     </div>

@@ -1,6 +1,10 @@
-/** R9: the clerk at this window, shown to the citizen: photo, name, post, duties, commitment. */
+/**
+ * R9: the clerk at this window, shown to the citizen: photo, name, post, duties, commitment, in
+ * the screen's language (the English card where the hall wrote one; otherwise the Chinese alone).
+ */
 import { useState } from 'react';
 import type { Staff } from '../../shared/config/schemas';
+import type { Bilingual } from '../../shared/config/text';
 import { Bi } from '../i18n/Bi';
 
 export function Avatar({ staff, size }: { staff: Staff; size: number }) {
@@ -31,14 +35,14 @@ export function StaffCard({ staff }: { staff: Staff }) {
           <div className="staff-id">
             <Bi t={{ zh: `工号 ${staff.id}`, en: `Staff no. ${staff.id}` }} />
           </div>
-          {staff.post ? <Fact label={{ zh: '岗位', en: 'Post' }} text={staff.post} testid="staff-post" /> : null}
+          {staff.post ? <Fact label={{ zh: '岗位', en: 'Post' }} text={bilingual(staff.post, staff.en?.post)} testid="staff-post" /> : null}
         </div>
       </div>
       <div className="staff-bottom">
-        {staff.duties ? <Fact label={{ zh: '职责', en: 'Duties' }} text={staff.duties} testid="staff-duties" /> : null}
+        {staff.duties ? <Fact label={{ zh: '职责', en: 'Duties' }} text={bilingual(staff.duties, staff.en?.duties)} testid="staff-duties" /> : null}
         {staff.commitment ? (
           <div className="staff-commitment">
-            <Fact label={{ zh: '服务承诺', en: 'Our commitment' }} text={staff.commitment} testid="staff-commitment" />
+            <Fact label={{ zh: '服务承诺', en: 'Our commitment' }} text={bilingual(staff.commitment, staff.en?.commitment)} testid="staff-commitment" />
           </div>
         ) : null}
       </div>
@@ -46,14 +50,19 @@ export function StaffCard({ staff }: { staff: Staff }) {
   );
 }
 
-function Fact({ label, text, testid }: { label: { zh: string; en: string }; text: string; testid: string }) {
+/** A card field in both languages; without an English text the Chinese stands alone (Bi shows it once). */
+function bilingual(zh: string, en: string | undefined): Bilingual {
+  return { zh, en: en?.trim() ? en : zh };
+}
+
+function Fact({ label, text, testid }: { label: Bilingual; text: Bilingual; testid: string }) {
   return (
     <div className="staff-fact">
       <span className="staff-fact-label">
         <Bi t={label} />
       </span>
       <span className="staff-fact-text" data-testid={testid}>
-        {text}
+        <Bi t={text} />
       </span>
     </div>
   );

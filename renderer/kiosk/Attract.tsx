@@ -2,6 +2,7 @@
 import { useMemo } from 'react';
 import { useHall, useNow } from '../app/context';
 import { Bi } from '../i18n/Bi';
+import { hotlineText } from '../../shared/config/hotline';
 import { CardIcon, PhoneIcon, QrIcon, TouchIcon } from './Icons';
 import { useKiosk } from './store';
 
@@ -40,7 +41,7 @@ export function Attract() {
       </div>
       <div className="attract-hotline" data-testid="hotline">
         <PhoneIcon size={48} />
-        <Bi t={{ zh: `监督电话 ${state.config.policy.hotline}`, en: `Supervision hotline ${state.config.policy.hotline}` }} />
+        <Bi t={hotlineText(state.config.policy.hotline)} />
       </div>
       {notices.length > 0 ? (
         <ul className="notices">

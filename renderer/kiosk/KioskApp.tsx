@@ -18,6 +18,7 @@ import { GuideOverlay, RefusalDialog } from './Dialogs';
 import { Header } from './Header';
 import { PhoneIcon } from './Icons';
 import { Services } from './Services';
+import { hotlineText } from '../../shared/config/hotline';
 import { kioskStore, resetDue, useKiosk } from './store';
 import { ETicket, Printing, Ticket } from './TicketScreens';
 
@@ -80,7 +81,7 @@ function Footer() {
     <footer className="k-footer">
       <div className="hotline" data-testid="hotline">
         <PhoneIcon size={36} />
-        <Bi t={{ zh: `监督电话 ${state.config.policy.hotline}`, en: `Supervision hotline ${state.config.policy.hotline}` }} />
+        <Bi t={hotlineText(state.config.policy.hotline)} />
       </div>
       {showHome ? (
         <button type="button" className="home-btn" data-testid="home" disabled={busy} onClick={() => controller.done()}>

@@ -145,11 +145,11 @@ export const DEMO_WINDOWS = [
 export const DEMO_PIN = '246810';
 
 export const DEMO_STAFF = [
-  { id: 's1', name: '王芳', post: '综合受理岗', duties: '户籍、出入境业务受理', commitment: '热情服务，一次告知，限时办结' },
-  { id: 's2', name: '李强', post: '综合受理岗', duties: '社保、养老保险业务受理', commitment: '文明用语，规范办理，群众满意' },
-  { id: 's3', name: '张敏', post: '爱心窗口', duties: '不动产登记、老年人与特殊群体优先办理', commitment: '耐心细致，帮办代办' },
-  { id: 's4', name: '陈磊', post: '企业服务岗', duties: '企业开办、税务办理', commitment: '当场办结，不让群众跑第二趟' },
-  { id: 's5', name: '赵静', post: 'B 岗（AB 岗）', duties: '各窗口顶岗', commitment: '窗口不空岗' },
+  { id: 's1', name: '王芳', post: '综合受理岗', duties: '户籍、出入境业务受理', commitment: '热情服务，一次告知，限时办结', en: { post: 'General intake', duties: 'Household registration, exit & entry applications', commitment: 'Warm service, everything you need told at once, done on time' } },
+  { id: 's2', name: '李强', post: '综合受理岗', duties: '社保、养老保险业务受理', commitment: '文明用语，规范办理，群众满意', en: { post: 'General intake', duties: 'Social insurance and pension applications', commitment: 'Courteous, by the rules, to your satisfaction' } },
+  { id: 's3', name: '张敏', post: '爱心窗口', duties: '不动产登记、老年人与特殊群体优先办理', commitment: '耐心细致，帮办代办', en: { post: 'Love window', duties: 'Real estate registration; seniors and special groups served first', commitment: 'Patient and careful; we help you through every step' } },
+  { id: 's4', name: '陈磊', post: '企业服务岗', duties: '企业开办、税务办理', commitment: '当场办结，不让群众跑第二趟', en: { post: 'Business services', duties: 'Starting a business, tax', commitment: 'Done on the spot: no second trip' } },
+  { id: 's5', name: '赵静', post: 'B 岗（AB 岗）', duties: '各窗口顶岗', commitment: '窗口不空岗', en: { post: 'B post (A/B cover)', duties: 'Covers any window', commitment: 'No window left unattended' } },
 ];
 
 /** Open around the clock every day, so the demo and the tests work whenever they run. */
@@ -185,7 +185,7 @@ export const DEMO_TERMINALS: DemoTerminal[] = [
 export const DEMO_NOTICES = [
   {
     noticeId: 'n1',
-    text: g('请保管好您的号票，过号请到导办台重新排队。监督电话：12345', 'Keep your ticket. If your number was called and missed, ask at the help desk. Supervision hotline: 12345'),
+    text: g('请保管好您的号票，过号请到导办台重新排队。12345 政务服务便民热线', 'Keep your ticket. If your number was called and missed, ask at the help desk. 12345 Government Service Hotline'),
   },
   { noticeId: 'n2', text: g('老年人、残疾人、现役军人、退役军人可到爱心窗口（3 号）优先办理', 'Seniors, people with disabilities, soldiers and veterans are served first at the priority window (3)') },
 ];

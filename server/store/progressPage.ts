@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ProgressView } from './progress';
+import { hotlineText } from '../../shared/config/hotline';
 
 const CSS = `
 *{box-sizing:border-box}
@@ -60,7 +61,7 @@ ${refresh ? '<meta http-equiv="refresh" content="15">\n' : ''}<title>${title}</t
 <body>
 <main>
 ${body}
-<footer class="card"><p>${both('监督电话 12345', 'Supervision hotline 12345')}</p></footer>
+<footer class="card"><p>${both(hotlineText('12345').zh, hotlineText('12345').en)}</p></footer>
 </main>
 </body>
 </html>

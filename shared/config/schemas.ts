@@ -101,6 +101,8 @@ export const StaffSchema = z.object({
   post: z.string().max(80).default(''),
   duties: z.string().max(400).default(''),
   commitment: z.string().max(400).default(''),
+  /** The card in English for a screen in English (issue 17); a missing one shows the Chinese. */
+  en: z.object({ post: z.string().max(80).optional(), duties: z.string().max(400).optional(), commitment: z.string().max(400).optional() }).optional(),
   photo: z.string().max(200).optional(),
   /**
    * The PIN's salted PBKDF2 hash (shared/identity/pin.ts), never the PIN. Only counters and hubs

@@ -79,7 +79,7 @@ describe('the calling board', () => {
     const p = board.page;
     await expect.poll(() => p.locator('[data-testid^="window-"]').count()).toBe(6);
     const text = (await p.textContent('body')) ?? '';
-    for (const s of ['朝阳区政务服务中心', 'Chaoyang District Government Service Center', '监督电话', 'Supervision hotline', '12345', '正在叫号', 'Now calling', '等候人数', 'Waiting', '户籍办理', 'Household registration']) {
+    for (const s of ['朝阳区政务服务中心', 'Chaoyang District Government Service Center', '政务服务便民热线', 'Government Service Hotline', '12345', '正在叫号', 'Now calling', '等候人数', 'Waiting', '户籍办理', 'Household registration']) {
       expect(text).toContain(s);
     }
     // The demo notices scroll along the bottom, both languages.

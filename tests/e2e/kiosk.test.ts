@@ -169,7 +169,7 @@ describe('kiosk', () => {
     const text = await page.textContent('.kiosk');
     expect(text).toContain('朝阳区政务服务中心');
     expect(text).toContain('12345');
-    expect(await tid('hotline').textContent()).toContain('监督电话');
+    expect(await tid('hotline').textContent()).toContain('12345 政务服务便民热线');
     await shots('kiosk-attract');
     await setElderly(true);
     await shots('kiosk-elderly');

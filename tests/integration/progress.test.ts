@@ -89,7 +89,7 @@ describe.each(DB_KINDS)('progress page on %s', (kind) => {
     expect(html).toContain('2 people ahead of you');
     expect(html).toContain('A003');
     expect(html).toContain('户籍办理');
-    expect(html).toContain('监督电话 12345');
+    expect(html).toContain('12345 政务服务便民热线');
   });
 
   it('refreshes itself every 15 s and says when the data was read', async () => {
