@@ -233,6 +233,29 @@ describe('the hall timetable and cut-off as a form', () => {
   });
 });
 
+describe('the hall rules as a form', () => {
+  it('a number out of range or left blank is shown at its field in Chinese and English, and nothing is stored', async () => {
+    await tab('policy');
+    const ed = '[data-testid="policy"]';
+    const before = await written();
+    await page.fill(`${ed} input[name="noShowGraceSeconds"]`, '5000');
+    await page.fill(`${ed} input[name="longWaitMinutes"]`, '');
+    await page.click(`${ed} [data-action="save"]`);
+    const grace = errorAt('noShowGraceSeconds');
+    await grace.waitFor();
+    expect(await grace.textContent()).toContain('不能大于 1800');
+    expect(await grace.textContent()).toContain('must be at most 1800');
+    expect(await errorAt('longWaitMinutes').textContent()).toContain('必须填写');
+    expect(await written()).toEqual(before);
+    await page.fill(`${ed} input[name="noShowGraceSeconds"]`, '90');
+    await page.fill(`${ed} input[name="longWaitMinutes"]`, '30');
+    await page.click(`${ed} [data-action="save"]`);
+    await page.waitForSelector('[data-testid="editor-saved"]');
+    expect(await page.evaluate(() => window.__hallq!.terminal.local.state.config.policy.noShowGraceSeconds)).toBe(90);
+    expect(await errorAt('noShowGraceSeconds').count()).toBe(0);
+  });
+});
+
 describe("the kiosk's guide (R15)", () => {
   it('names the windows that serve the service, the same ones the confirm screen names (issue 17: guide 1 and 6, confirm 1, 3 and 6)', async () => {
     const kiosk = await openTerminalPage(browser, hall.pages.get('kiosk-1')!);
@@ -265,7 +288,8 @@ describe('English admin', () => {
     await page.waitForSelector('[data-testid="terminals"] tr[data-terminal="admin-1"]');
     expect(await page.getAttribute('[data-testid="terminals"] tr[data-terminal="admin-1"]', 'data-condition')).toBe('this-screen');
     expect(await page.getAttribute('[data-testid="terminals"] tr[data-terminal="admin"]', 'data-condition')).toBe('server-token');
-    await screenshot(page, 'admin-live-en');
+    await page.locator('[data-testid="terminals"]').scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-live-terminals-en');
     await page.click('[data-action="lang"]');
   });
 });

@@ -4,11 +4,12 @@
  * A policy change replaces the whole policy, so the form starts from the current one.
  */
 import { useState } from 'react';
-import { CHANNELS, type Channel, type Policy } from '../../../shared/config/schemas';
+import { CHANNELS, PolicySchema, type Channel, type Policy } from '../../../shared/config/schemas';
 import type { Bilingual } from '../../../shared/config/text';
 import { useHall, useTerminal } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { saveConfig } from './changes';
+import { explainError, fieldErrors, type FieldErrors } from './explain';
 import { Button, Check, Field, NumberInput, OutcomeNote, SAVED, Select, TextInput, numberOrText, type Outcome } from './Form';
 
 const NUMBERS: Array<{ key: keyof Policy; label: Bilingual }> = [
@@ -16,6 +17,8 @@ const NUMBERS: Array<{ key: keyof Policy; label: Bilingual }> = [
   { key: 'longPauseMinutes', label: { zh: '暂停超时提醒（分钟）', en: 'Long-pause alert (min)' } },
   { key: 'perPersonDailyLimit', label: { zh: '每人每日每项限取（张）', en: 'Tickets per person per service per day' } },
   { key: 'elderlyAge', label: { zh: '老年人优先年龄（岁）', en: 'Elderly priority from age' } },
+  { key: 'noShowGraceSeconds', label: { zh: '叫号后多久才可过号（秒）', en: 'No-show allowed after the call (s)' } },
+  { key: 'noShowGracePrioritySeconds', label: { zh: '优先群体：叫号后多久才可过号（秒）', en: 'Priority groups: no-show allowed after (s)' } },
   { key: 'skipGraceMinutes', label: { zh: '过号后可回补（分钟）', en: 'No-show may return within (min)' } },
   { key: 'maxRequeues', label: { zh: '最多回补次数', en: 'Most returns per ticket' } },
   { key: 'appointmentEarlyMinutes', label: { zh: '预约可提前到达（分钟）', en: 'Appointment: early by (min)' } },
@@ -46,9 +49,17 @@ export function PolicyEditor() {
   const [p, setP] = useState<Policy>(() => structuredClone(state.config.policy));
   const [nums, setNums] = useState<Record<string, string>>(() => Object.fromEntries(NUMBERS.map((n) => [n.key, String(state.config.policy[n.key])])));
   const [outcome, setOutcome] = useState<Outcome>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
   const save = async () => {
     const value: Record<string, unknown> = { ...p, hallName: { zh: p.hallName.zh.trim(), en: p.hallName.en.trim() }, hotline: p.hotline.trim() };
-    for (const n of NUMBERS) value[n.key] = numberOrText(nums[n.key] ?? '');
+    // A blank number is a question for the manager, not the schema's default.
+    for (const n of NUMBERS) value[n.key] = (nums[n.key] ?? '').trim() === '' ? null : numberOrText(nums[n.key] ?? '');
+    const checked = PolicySchema.safeParse(value);
+    if (!checked.success) {
+      setErrors(fieldErrors(checked.error));
+      return setOutcome({ ok: false, message: explainError(checked.error) });
+    }
+    setErrors({});
     const r = await saveConfig(terminal.local, 'policy', 'hall', value);
     setOutcome(r.ok ? { ok: true, message: SAVED } : r);
   };
@@ -61,17 +72,17 @@ export function PolicyEditor() {
       </header>
       <div className="form">
         <div className="form-grid">
-          <Field label={{ zh: '大厅中文名称', en: 'Hall name (Chinese)' }}>
+          <Field label={{ zh: '大厅中文名称', en: 'Hall name (Chinese)' }} error={errors['hallName.zh']} at="hallName.zh">
             <TextInput name="hallNameZh" value={p.hallName.zh} onChange={(v) => setP((x) => ({ ...x, hallName: { ...x.hallName, zh: v } }))} />
           </Field>
-          <Field label={{ zh: '大厅英文名称', en: 'Hall name (English)' }}>
+          <Field label={{ zh: '大厅英文名称', en: 'Hall name (English)' }} error={errors['hallName.en']} at="hallName.en">
             <TextInput name="hallNameEn" value={p.hallName.en} onChange={(v) => setP((x) => ({ ...x, hallName: { ...x.hallName, en: v } }))} />
           </Field>
-          <Field label={{ zh: '监督电话', en: 'Supervision hotline' }}>
+          <Field label={{ zh: '监督电话', en: 'Supervision hotline' }} error={errors.hotline} at="hotline">
             <TextInput name="hotline" value={p.hotline} onChange={(v) => setP((x) => ({ ...x, hotline: v }))} />
           </Field>
           {NUMBERS.map((n) => (
-            <Field key={n.key} label={n.label}>
+            <Field key={n.key} label={n.label} error={errors[n.key]} at={n.key}>
               <NumberInput name={n.key} value={nums[n.key] ?? ''} onChange={(v) => setNums((x) => ({ ...x, [n.key]: v }))} />
             </Field>
           ))}

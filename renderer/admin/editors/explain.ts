@@ -77,6 +77,8 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
   materialsServerRetentionDays: { zh: '收件材料服务器保留天数', en: 'Material retention on the server' },
   alertWaitMinutes: { zh: '等候提醒阈值', en: 'Wait alert threshold' },
   elderlyAge: { zh: '老年人优先年龄', en: 'Elderly priority age' },
+  noShowGraceSeconds: { zh: '叫号后多久才可过号', en: 'No-show wait after the call' },
+  noShowGracePrioritySeconds: { zh: '优先群体过号等候', en: 'No-show wait for priority groups' },
   skipGraceMinutes: { zh: '过号回补时限', en: 'No-show grace period' },
   maxRequeues: { zh: '最多回补次数', en: 'Most requeues' },
   appointmentEarlyMinutes: { zh: '预约提前到达', en: 'Appointment early window' },
