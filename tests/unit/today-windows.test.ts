@@ -3,6 +3,7 @@
  * last ticket is nobody's current ticket; today's windows read as the fold has them.
  */
 import { describe, expect, it } from 'vitest';
+import { liveModel } from '../../renderer/admin/live/liveModel';
 import { windowRows } from '../../renderer/display/rows';
 import { currentTicketToday, windowStateToday } from '../../shared/fold/today';
 import { makeHall, MINUTE } from '../support/hall';
@@ -40,5 +41,22 @@ describe('windows as they stand today', () => {
     h.emit(c, 'window.closed', { windowId: 'w1' });
     h.emit(c, 'window.opened', { windowId: 'w1' });
     expect(windowRows(h.fold.state, today).find((w) => w.id === 'w1')).toMatchObject({ state: 'open' });
+  });
+
+  it("the admin's live view never shows a window left open on a past day as in service, nor its clerk", () => {
+    const h = makeHall();
+    const k = h.terminal('kiosk-1');
+    const c = h.terminal('counter-1');
+    const a = h.issue(k, { serviceId: 'hukou' });
+    h.open(c, 'w1');
+    h.emit(c, 'ticket.called', { ticketId: a, windowId: 'w1' });
+    h.advance(24 * 60 * MINUTE);
+    h.issue(k, { serviceId: 'hukou' });
+    const at = [...h.fold.state.tickets.values()].at(-1)!.issuedAt;
+    const line = liveModel(h.fold.state, at).windows.find((w) => w.windowId === 'w1')!;
+    expect(line.state).toBe('closed');
+    expect(line.forMs).toBe(0);
+    expect(line.staffId).toBeUndefined();
+    expect(line.currentNumber).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
 import type { Bilingual } from '../../../shared/config/text';
 import { dayFiguresWithWindows } from '../../../shared/figures/dayFigures';
 import type { HallState } from '../../../shared/fold/state';
+import { currentTicketToday, windowStateToday } from '../../../shared/fold/today';
 import { isOverdue } from '../../../shared/ratings/levels';
 import { localDate } from '../../../shared/schedule/zone';
 import { minutes } from '../../i18n/format';
@@ -121,15 +122,17 @@ export function liveModel(s: HallState, now: number, health?: HealthResponse): L
   for (const id of ids) {
     const cfg = config.windows.get(id);
     const w = s.windows.get(id);
-    const line: WindowLine = { windowId: id, label: cfg?.label ?? id, state: w?.state ?? 'closed', forMs: w ? Math.max(0, now - w.since) : 0, servedToday: byWindow.get(id)?.served ?? 0, notDoneToday: byWindow.get(id)?.notDone ?? 0 };
+    // Issue 17: a window left open on a past day is closed today (shared/fold/today.ts).
+    const state = windowStateToday(w, today, config.schedule.timeZone);
+    const line: WindowLine = { windowId: id, label: cfg?.label ?? id, state, forMs: w && state !== 'closed' ? Math.max(0, now - w.since) : 0, servedToday: byWindow.get(id)?.served ?? 0, notDoneToday: byWindow.get(id)?.notDone ?? 0 };
     if (cfg?.name) line.name = cfg.name;
     if (w?.pauseReason && w.state === 'paused') line.pauseReason = w.pauseReason;
-    if (w?.staffId) {
+    if (w?.staffId && state !== 'closed') {
       line.staffId = w.staffId;
       const name = config.staff.get(w.staffId)?.name;
       if (name) line.staffName = name;
     }
-    const cur = w?.currentTicketId ? s.tickets.get(w.currentTicketId) : undefined;
+    const cur = currentTicketToday(s, w, today);
     if (cur) line.currentNumber = cur.number;
     windows.push(line);
     if (line.state === 'paused' && line.forMs > longPauseMs) {
