@@ -1,6 +1,7 @@
 /** Over any screen: a refusal with its reason and a big OK (R5, R12), and the service guide (R15). */
 import { guidePlace } from '../../shared/config/guide';
 import { Qr } from '../app/Qr';
+import { BookingContact } from './BookingContact';
 import { useHall } from '../app/context';
 import { Bi } from '../i18n/Bi';
 import { useController } from './context';
@@ -24,6 +25,7 @@ export function RefusalDialog() {
             <Bi t={{ zh: '已预约的群众：请在扫码口扫描预约二维码，或刷预约时登记的身份证签到。', en: 'Booked already? Scan your booking QR code, or use the ID card you booked with, to check in.' }} />
           </div>
         ) : null}
+        {refusal.hint === 'appointment' ? <BookingContact /> : null}
         {refusal.hint === 'id-card' ? (
           <div className="refusal-hint">
             <Bi t={{ zh: '请将身份证放在读卡区。', en: 'Please place your ID card on the card reader.' }} />

@@ -8,6 +8,8 @@ import { useHall, useNow } from '../app/context';
 import { Bi } from '../i18n/Bi';
 import { useLang } from '../i18n/lang';
 import { CardStrip } from './CardStrip';
+import { useLandscape } from './elderly';
+import './elderly.css';
 import { useController } from './context';
 import { ALL_CATEGORIES, categories, serviceTiles, tileBadge, type ServiceTile } from './services';
 import { useKiosk, visibleTiles } from './store';
@@ -25,7 +27,8 @@ export function Services() {
   const setPage = useKiosk((s) => s.setPage);
   const tiles = useMemo(() => serviceTiles(state, now), [state, version, now]);
   const tabs = useMemo(() => categories(state.config.services.values()), [state, version]);
-  const view = visibleTiles(tiles, { category, query, page, elderly });
+  const landscape = useLandscape();
+  const view = visibleTiles(tiles, { category, query, page, elderly }, landscape);
   const tz = state.config.schedule.timeZone;
   return (
     <section className="services" data-testid="services">

@@ -12,6 +12,7 @@ import { appointmentByCode, appointmentsForCard } from './appointments';
 import { takeTicket, type TakeTicketDeps, type TakeTicketResult, type TicketRequest } from './issueFlow';
 import type { KioskStore, Refusal } from './store';
 import { citizenRefusal } from './citizenWords';
+import { largeTextFor } from './elderly';
 
 export interface KioskDeps extends Omit<TakeTicketDeps, 'onIssued'> {
   now(): number;
@@ -87,7 +88,7 @@ export class KioskController {
     const bookings = appointmentsForCard(s, card.idHash, day).length;
     // A card on a finished ticket's screen is the next citizen: a new session, in Chinese.
     if (this.ui.screen === 'ticket' || this.ui.screen === 'eticket') this.deps.resetLang();
-    this.ui.cardRead(card, bookings);
+    this.ui.cardRead(card, bookings, largeTextFor(card, s.config.policy, day));
     const ui = this.ui;
     // On the confirm screen of a real-name service the swipe is the citizen saying "take it".
     if (ui.screen === 'confirm' && ui.serviceId && s.config.services.get(ui.serviceId)?.realNameRequired) await this.take();

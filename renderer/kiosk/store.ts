@@ -65,8 +65,11 @@ export interface KioskActions {
   back(): void;
   openGuide(serviceId: string): void;
   closeGuide(): void;
-  /** An ID card was read; `bookings` = its holder's check-ins waiting today. */
-  cardRead(card: CardRead, bookings: number): void;
+  /**
+   * An ID card was read; `bookings` = its holder's check-ins waiting today; `elderly`: an
+   * elderly holder in a hall that turns 大字版 on for them (policy.elderlyModeByCard).
+   */
+  cardRead(card: CardRead, bookings: number, elderly?: boolean): void;
   declare(reason: PriorityReason | undefined): void;
   /** A ticket is being decided (the take button stops answering). */
   issuing(): boolean;
@@ -81,8 +84,11 @@ export interface KioskActions {
 
 export type KioskState = KioskData & KioskActions;
 
-/** Services per page: normal, and the elderly mode's fewer, bigger tiles. */
-export const PAGE_SIZE = { normal: 10, elderly: 4 } as const;
+/**
+ * Services per page: normal, and the elderly mode's fewer, bigger tiles (one column of 4 in
+ * portrait; three columns of two rows in landscape, which fill the screen: issue 17).
+ */
+export const PAGE_SIZE = { normal: 10, elderly: 4, elderlyLandscape: 6 } as const;
 /** A printed ticket's screen goes back to the start sooner than the idle time: it is in hand. */
 export const TICKET_SCREEN_SECONDS = 20;
 
@@ -129,14 +135,15 @@ export function createKioskStore(now = 0) {
       }),
     openGuide: (guideId) => set({ guideId, keypad: false }),
     closeGuide: () => set({ guideId: undefined }),
-    cardRead: (card, bookings) =>
+    cardRead: (card, bookings, elderly) =>
       set((s) => {
         if (s.busy) return {};
         // A card on a finished ticket's screen is the next citizen.
         const fresh = s.screen === 'ticket' || s.screen === 'eticket';
         const from: KioskData = fresh ? initialData(s.lastTouch) : s;
         const screen: Screen = bookings > 0 ? 'checkin' : from.screen === 'confirm' ? 'confirm' : 'services';
-        return { ...(fresh ? from : {}), card, screen, refusal: undefined, guideId: undefined };
+        const large = elderly && !from.elderly ? { elderly: true, page: 0 } : {};
+        return { ...(fresh ? from : {}), card, screen, refusal: undefined, guideId: undefined, ...large };
       }),
     declare: (declared) => set({ declared }),
     issuing: () => {
@@ -177,10 +184,14 @@ export function resetDue(s: KioskData, lang: Lang, now: number, idleSeconds: num
 }
 
 /** The tiles of the current tab and page; a search looks across all tabs. */
-export function visibleTiles(tiles: ServiceTile[], s: Pick<KioskData, 'category' | 'query' | 'page' | 'elderly'>): { items: ServiceTile[]; page: number; pages: number; total: number } {
+export function visibleTiles(
+  tiles: ServiceTile[],
+  s: Pick<KioskData, 'category' | 'query' | 'page' | 'elderly'>,
+  landscape = false,
+): { items: ServiceTile[]; page: number; pages: number; total: number } {
   const q = s.query.trim();
   const matched = tiles.filter((t) => (q ? matchesService(t.service, q) : s.category === ALL_CATEGORIES || t.service.category === s.category));
-  const size = s.elderly ? PAGE_SIZE.elderly : PAGE_SIZE.normal;
+  const size = s.elderly ? (landscape ? PAGE_SIZE.elderlyLandscape : PAGE_SIZE.elderly) : PAGE_SIZE.normal;
   const pages = Math.max(1, Math.ceil(matched.length / size));
   const page = Math.min(s.page, pages - 1);
   return { items: matched.slice(page * size, page * size + size), page, pages, total: matched.length };

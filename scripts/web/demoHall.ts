@@ -160,7 +160,12 @@ export const DEMO_SCHEDULE = {
   cutoffMinutes: 0,
 };
 
-export const DEMO_POLICY = { hallName: g('朝阳区政务服务中心', 'Chaoyang District Government Service Center') };
+export const DEMO_POLICY = {
+  hallName: g('朝阳区政务服务中心', 'Chaoyang District Government Service Center'),
+  // Where citizens book the appointment-only services (shown when the kiosk refuses a walk-in).
+  bookingPhone: '010-6509 2345',
+  bookingWeb: 'https://zwfw.example.gov.cn/booking',
+};
 
 export interface DemoTerminal {
   id: string;

@@ -130,6 +130,14 @@ export const PolicySchema = z.object({
   perPersonDailyLimit: z.number().int().positive().max(50).default(3),
   /** R7: automatic elderly priority from the birth date on the ID card. */
   elderlyAge: z.number().int().min(50).max(100).default(60),
+  /** Issue 17: the kiosk turns to 大字版 by itself when the ID card read is an elderly holder's (elderlyAge). */
+  elderlyModeByCard: z.boolean().default(true),
+  /**
+   * Issue 17: where citizens book an appointment-only service, shown when the kiosk refuses a
+   * walk-in: a phone number and a web address (or the app's name).
+   */
+  bookingPhone: z.string().trim().regex(/^[0-9+\-() ]{3,24}$/, 'digits, spaces, + - ( )').optional(),
+  bookingWeb: z.string().trim().min(3).max(120).optional(),
   /**
    * Issue 17: a called citizen may be marked a no-show (过号) only this many seconds after the
    * call, and with the clerk's confirmation (the counter offers a recall meanwhile).
