@@ -8,7 +8,9 @@
  *
  * What is written is the difference between what the devices say now and what the hall's log
  * already says about this terminal's devices (`recorded`), so a restart writes nothing twice and a
- * device fixed while the terminal was off is cleared when it starts. Health arrives pushed
+ * device fixed while the terminal was off is cleared when it starts. A condition is written once
+ * it has held for `holdMs` (a sub-second blip is not news, and would spend the budget below).
+ * Health arrives pushed
  * (DeviceEvent 'health') and is also read whole at start and every `pollMs` (a push lost while
  * the device host was away, or a fault the log learned late, is still put right).
  *
@@ -41,6 +43,8 @@ export interface HealthLogOptions {
   pollMs?: number;
   /** Events per rolling minute. Default 10: the server keeps 10 visible per terminal and clock minute, and a rolling minute never holds more. */
   budget?: number;
+  /** A new condition is written once it has held this long (a blip is not news). Default 1.5 s. */
+  holdMs?: number;
   /** Technical problems (a failed write) go here, never to a screen. */
   onError?: (err: unknown) => void;
 }
@@ -63,6 +67,11 @@ function recordedKey(r: RecordedDevice | undefined): string {
 export function logDeviceHealth(o: HealthLogOptions): () => void {
   const now = o.now ?? Date.now;
   const budget = o.budget ?? 10;
+  const hold = o.holdMs ?? 1500;
+  /** Since when each device has wanted a condition other than the one written. */
+  const changed = new Map<LoggedDevice, { key: string; at: number }>();
+  let holdTimer: ReturnType<typeof setTimeout> | undefined;
+  let holdDue = Infinity;
   /** Latest health per device id. */
   const rows = new Map<string, DeviceHealth>();
   /** What this logger wrote last per device (ahead of the fold while the write is under way). */
@@ -115,12 +124,28 @@ export function logDeviceHealth(o: HealthLogOptions): () => void {
     for (const [device, w] of wanted()) {
       const key = keyOf(w.condition);
       const last = written.get(device) ?? recordedKey(o.recorded?.(device));
-      if (key === last) continue;
+      if (key === last) {
+        changed.delete(device);
+        continue;
+      }
+      let c = changed.get(device);
+      if (!c || c.key !== key) changed.set(device, (c = { key, at: t }));
+      if (t - c.at < hold) {
+        // Not yet: look again when it has held long enough.
+        const due = c.at + hold;
+        if (due < holdDue) {
+          clearTimeout(holdTimer);
+          holdDue = due;
+          holdTimer = setTimeout(() => ((holdTimer = undefined), (holdDue = Infinity), settle()), Math.max(10, due - t));
+        }
+        continue;
+      }
       if (sent.length >= budget) {
         // Out of budget: the latest condition goes out when the oldest write leaves the window.
         if (!timer) timer = setTimeout(() => ((timer = undefined), settle()), Math.max(50, sent[0]! + WINDOW_MS - t));
         return;
       }
+      changed.delete(device);
       write(device, w);
     }
   };
@@ -159,6 +184,7 @@ export function logDeviceHealth(o: HealthLogOptions): () => void {
     off();
     clearInterval(poll);
     clearTimeout(timer);
+    clearTimeout(holdTimer);
   };
 }
 

@@ -21,7 +21,7 @@ const row = (o: Partial<DeviceHealth> & Pick<DeviceHealth, 'state'>): DeviceHeal
   ...o,
 });
 
-function setup(o: { recorded?: Record<string, RecordedDevice>; only?: Parameters<typeof logDeviceHealth>[0]['only']; rows?: DeviceHealth[] } = {}) {
+function setup(o: { recorded?: Record<string, RecordedDevice>; only?: Parameters<typeof logDeviceHealth>[0]['only']; rows?: DeviceHealth[]; holdMs?: number } = {}) {
   const devices = new FakeDevices();
   devices.healthRows = o.rows ?? [];
   const written: Array<{ type: string } & Record<string, unknown>> = [];
@@ -31,6 +31,7 @@ function setup(o: { recorded?: Record<string, RecordedDevice>; only?: Parameters
     recorded: (d) => o.recorded?.[d],
     ...(o.only ? { only: o.only } : {}),
     pollMs: 0,
+    holdMs: o.holdMs ?? 0,
   });
   const push = (h: DeviceHealth) => devices.emit({ type: 'health', health: h });
   return { devices, written, stop, push };
@@ -106,6 +107,20 @@ describe('device health into the hall log (issue 17: faults reach the admin)', (
     t.push(row({ id: 'card', kind: 'card-reader', state: 'fault', code: 'sam-60' }));
     expect(t.written).toEqual([expect.objectContaining({ device: 'card-reader', severity: 'fault', code: 'sam-60', words: wordsFor('card-reader', 'sam-60', 'fault') })]);
     expect(String((t.written[0]!.words as { zh: string }).zh)).toContain('读卡器');
+  });
+
+  it('a blip shorter than 1.5 s is not written; a fault that stays is written once it has held', async () => {
+    const t = setup({ holdMs: 1500 });
+    t.push(row({ id: 'card', kind: 'card-reader', state: 'fault', code: 'sw-80' }));
+    await vi.advanceTimersByTimeAsync(300);
+    t.push(row({ id: 'card', kind: 'card-reader', state: 'ok' }));
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(t.written).toEqual([]);
+    t.push(row({ state: 'fault', code: 'paper-out' }));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.written).toEqual([]);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(t.written).toEqual([expect.objectContaining({ type: 'device.fault', code: 'paper-out' })]);
   });
 
   it('a flapping printer writes at most 10 events a minute, and its last condition still goes out', async () => {

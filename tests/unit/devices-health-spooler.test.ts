@@ -7,7 +7,7 @@ describe('device health reaches the admin view through the event log (R17)', () 
   it('a printer out of paper is logged as a fault once, and its recovery once', async () => {
     const devices = new FakeDevices();
     const written: Array<[string, any]> = [];
-    logDeviceHealth({ devices, author: async (type, payload) => written.push([type, payload]) });
+    logDeviceHealth({ devices, author: async (type, payload) => written.push([type, payload]), holdMs: 0 });
     const health = (state: 'ok' | 'fault' | 'missing', code?: string) =>
       devices.emit({ type: 'health', health: { id: 'printer', kind: 'printer', state, since: 0, message: { zh: '缺纸', en: 'paper out' }, ...(code ? { code, raw: '60' } : {}) } });
     health('ok');

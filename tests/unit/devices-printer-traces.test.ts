@@ -109,7 +109,7 @@ describe('printer faults: the citizen reads plain language, the admin sees the n
     const faults: unknown[] = [];
     const listeners = new Set<(e: DeviceEvent) => void>();
     const devices = { subscribe: (l: (e: DeviceEvent) => void) => (listeners.add(l), () => listeners.delete(l)) } as unknown as DeviceApi;
-    logDeviceHealth({ devices, author: async (type, payload) => faults.push({ type, ...payload }) });
+    logDeviceHealth({ devices, author: async (type, payload) => faults.push({ type, ...payload }), holdMs: 0 });
     const healths: DeviceHealth[] = [];
     const cfg = PrinterSchema.parse({ id: 'kiosk-printer', transport: { type: 'serial', port: { path: '/dev/null' } }, statusTimeoutMs: 100 });
     const svc = new PrinterService(cfg, {
