@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { runWorld, type RunResult, type WorldOptions } from './world';
+import { runConflictCase } from './conflictCase';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,6 +58,10 @@ try {
   console.error(String(err instanceof Error ? err.message : err).split('\n').slice(0, 12).join('\n'));
   console.error(`smallest failing hall: ${failure}`);
 }
+// Issue 17's case, every arrival order: the call follows the citizen to the window serving them.
+const conflictCase = runConflictCase();
+console.log(`issue 17 conflict case: ${conflictCase.followedCitizen} of ${conflictCase.orders} arrival orders send the citizen to the window serving them`);
 console.log(`simulated ${totals.runs} halls: ${events} events, ${tickets} tickets, ${conflicts} call conflicts resolved`);
-console.log(JSON.stringify(totals));
-process.exitCode = totals.runs === totals.converged && totals.lostTickets + totals.duplicateNumbers + totals.doubleServed + totals.doubleRated + totals.sentAway === 0 ? 0 : 1;
+console.log(JSON.stringify({ ...totals, conflictCase }));
+process.exitCode =
+  totals.runs === totals.converged && totals.lostTickets + totals.duplicateNumbers + totals.doubleServed + totals.doubleRated + totals.sentAway === 0 && conflictCase.followedCitizen === conflictCase.orders ? 0 : 1;
