@@ -150,7 +150,7 @@ export class WsDeviceClient implements DeviceApi {
         // Keep listening for events while someone subscribes.
         if (!this.closed && this.listeners.size) {
           const delay = Math.min(30_000, 500 * 2 ** this.attempt++) * (0.5 + Math.random() / 2);
-          setTimeout(() => void this.connect().catch(() => {}), delay);
+          setTimeout(() => void (this.closed ? undefined : this.connect().catch(() => {})), delay);
         }
       };
       ws.onmessage = (ev) => this.onMessage(ev.data);

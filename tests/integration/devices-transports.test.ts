@@ -140,6 +140,27 @@ describe('device host (web mode): the device contract over a WebSocket on 127.0.
     expect(h[0]!.message.zh).toMatch(/设备服务/);
     expect(await client.printTicket(ticket)).toMatchObject({ ok: false });
   });
+
+  it('subscribers hear at once that the host went away (the printer missing), and every device\'s health again when it is back', async () => {
+    const devices = new FakeDevices();
+    host = await startDeviceHost({ api: devices, allowedOrigins: ['http://127.0.0.1:8080'], token: 't' });
+    const port = host.port;
+    const Origin = class extends WebSocket {
+      constructor(url: string) {
+        super(url, { origin: 'http://127.0.0.1:8080' });
+      }
+    };
+    const client = new WsDeviceClient({ url: host.url, token: 't', WebSocket: Origin as never, timeoutMs: 1000 });
+    const events: Array<{ type: string; health?: { id: string; state: string; code?: string } }> = [];
+    client.subscribe((e) => events.push(e as never));
+    expect((await client.health())[0]).toMatchObject({ state: 'ok' });
+    await host.close();
+    await waitFor(() => events.some((e) => e.health?.id === 'device-host'));
+    expect(events.find((e) => e.health?.id === 'device-host')!.health).toMatchObject({ state: 'missing', code: 'device-host' });
+    host = await startDeviceHost({ api: devices, allowedOrigins: ['http://127.0.0.1:8080'], token: 't', port });
+    await waitFor(() => events.some((e) => e.health?.id === 'printer' && e.health.state === 'ok'), 10_000);
+    client.close();
+  });
 });
 
 describe('Electron IPC: the same contract through main and preload (fakes for Electron objects)', () => {
