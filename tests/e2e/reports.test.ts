@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { periodRange } from '../../shared/reports/periods';
 import { addDays, localDate } from '../../shared/schedule/zone';
-import { DEMO_SCHEDULE, DEMO_TERMINALS } from '../../scripts/web/demoHall';
+import { DEMO_POLICY, DEMO_SCHEDULE, DEMO_TERMINALS } from '../../scripts/web/demoHall';
 import { startWebHall, type WebHall } from '../../scripts/web/webHall';
 import { launchBrowser, openTerminalPage, screenshot, type OpenedPage } from '../support/browser';
 
@@ -176,6 +176,8 @@ describe('the reports tab', () => {
     const text = bytes.toString('utf8').slice(1);
     const lines = text.split('\r\n');
     expect(lines[0]).toBe('概况 Summary');
+    // The hall by its name (issue 17), not by its id.
+    expect(lines).toContain(`大厅 Hall,${DEMO_POLICY.hallName.zh} ${DEMO_POLICY.hallName.en}`);
     expect(text).toContain('取号 Issued');
     expect(text).toContain('满意率 Satisfaction rate');
     const total = lines.find((l) => l.startsWith('合计,合计,Total,'))!.split(',');
