@@ -213,7 +213,10 @@ export async function benchKiosk(): Promise<Record<string, number | string>> {
       console.log(await storeHistory(kiosk.page, history));
       await kiosk.page.reload();
       await kiosk.page.evaluate('window.__name = (f) => f');
-      await waitFor(kiosk.page, () => window.__hallq?.terminal?.local.caughtUpAt !== null && window.__hallq.terminal.local.caughtUpAt !== undefined && window.__hallq.terminal.local.state.config.services.size > 0);
+      await waitFor(kiosk.page, () => {
+        const t = window.__hallq?.terminal;
+        return t !== undefined && t.local.caughtUpAt !== null && t.local.state.config.services.size > 0;
+      });
       await timeTerminalParts(kiosk.page);
       const held = await kiosk.page.evaluate(async () => ({ tickets: window.__hallq!.terminal.local.state.tickets.size, stored: await window.__hallq!.terminal.db.events.count() }));
       console.log(`restarted: ${held.tickets} tickets in the kiosk's fold, ${held.stored} events in its store (the sweep removes the rest of the history as the taps go on)`);
