@@ -31,7 +31,9 @@ const tid = (id: string) => kiosk.page.locator(`[data-testid="${id}"]`);
 async function adminSees(key: string, terminal: string, device: string, severity: 'fault' | 'warning', from: number): Promise<number> {
   await admin.page.locator(`[data-alert="${key}"].alert-${severity === 'fault' ? 'critical' : 'warning'}`).waitFor({ timeout: 15_000 });
   await admin.page.locator(`[data-testid="terminals"] tr[data-terminal="${terminal}"] [data-device="${device}"][data-severity="${severity}"]`).waitFor({ timeout: 15_000 });
-  return Date.now() - from;
+  const ms = Date.now() - from;
+  console.info(`admin shows ${key} (${severity}) after ${ms} ms`);
+  return ms;
 }
 
 async function adminCleared(key: string, terminal: string, device: string): Promise<void> {
@@ -138,6 +140,12 @@ describe('device faults reach the admin within seconds, and clear when fixed (is
     await setLang(admin.page, 'en');
     await screenshot(admin.page, 'device-faults-admin-paper-out-en');
     await setLang(admin.page, 'zh');
+    await admin.page.locator('[data-testid="terminals"]').scrollIntoViewIfNeeded();
+    await screenshot(admin.page, 'device-faults-admin-device-column-zh');
+    await setLang(admin.page, 'en');
+    await screenshot(admin.page, 'device-faults-admin-device-column-en');
+    await setLang(admin.page, 'zh');
+    await admin.page.evaluate(() => window.scrollTo(0, 0));
     await kioskHome();
 
     hall.sims!.printer.state.paper = 'ok';
