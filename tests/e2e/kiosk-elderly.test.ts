@@ -130,6 +130,34 @@ describe('kiosk for elderly citizens, landscape 1920x1080', () => {
     }
   });
 
+  it('the hall manager sets both in 大厅规则: a wrong phone is named at its field, a good one reaches the kiosk', async () => {
+    const admin = await openTerminalPage(browser, hall.pages.get('admin-1')!);
+    const ed = '[data-testid="policy"]';
+    try {
+      await admin.page.click('a[data-tab="policy"]');
+      await admin.page.waitForSelector(ed);
+      expect(await admin.page.inputValue(`${ed} input[name="bookingPhone"]`)).toBe(DEMO_POLICY.bookingPhone);
+      await admin.page.fill(`${ed} input[name="bookingPhone"]`, 'call us');
+      await admin.page.click(`${ed} [data-action="save"]`);
+      const error = admin.page.locator('[data-error-for="bookingPhone"]');
+      await error.waitFor();
+      // Named in the manager's language, Chinese first.
+      expect(await error.textContent()).toContain('只能用数字');
+      await admin.page.fill(`${ed} input[name="bookingPhone"]`, '0755-1234 5678');
+      await admin.page.uncheck(`${ed} input[name="elderlyModeByCard"]`);
+      await screenshot(admin.page, 'kiosk-elderly-admin-policy-zh');
+      await admin.page.click(`${ed} [data-action="save"]`);
+      await admin.page.waitForSelector('[data-testid="editor-saved"]');
+      await page.waitForFunction(() => window.__hallq!.terminal.local.state.config.policy.bookingPhone === '0755-1234 5678');
+      expect(await page.evaluate(() => window.__hallq!.terminal.local.state.config.policy.elderlyModeByCard)).toBe(false);
+      expect(admin.errors).toEqual([]);
+    } finally {
+      await admin.context.close();
+      await hall.admin('PUT', '/api/admin/config', { kind: 'policy', id: 'hall', value: DEMO_POLICY });
+      await page.waitForFunction(() => window.__hallq!.terminal.local.state.config.policy.elderlyModeByCard === true);
+    }
+  });
+
   it('the appointment-only dialog gives the booking phone and web address', async () => {
     await tid('start').click();
     await tid('service-entry').click();

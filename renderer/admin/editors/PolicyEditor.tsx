@@ -52,6 +52,11 @@ export function PolicyEditor() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const save = async () => {
     const value: Record<string, unknown> = { ...p, hallName: { zh: p.hallName.zh.trim(), en: p.hallName.en.trim() }, hotline: p.hotline.trim() };
+    // Booking contact (issue 17): a blank field is "not set", not an invalid number.
+    for (const k of ['bookingPhone', 'bookingWeb'] as const) {
+      const v = p[k]?.trim();
+      value[k] = v ? v : undefined;
+    }
     // A blank number is a question for the manager, not the schema's default.
     for (const n of NUMBERS) value[n.key] = (nums[n.key] ?? '').trim() === '' ? null : numberOrText(nums[n.key] ?? '');
     const checked = PolicySchema.safeParse(value);
@@ -81,6 +86,12 @@ export function PolicyEditor() {
           <Field label={{ zh: '监督电话', en: 'Supervision hotline' }} error={errors.hotline} at="hotline">
             <TextInput name="hotline" value={p.hotline} onChange={(v) => setP((x) => ({ ...x, hotline: v }))} />
           </Field>
+          <Field label={{ zh: '预约电话（取号机告知须预约的群众）', en: 'Booking phone (the kiosk tells walk-ins of appointment-only services)' }} error={errors.bookingPhone} at="bookingPhone">
+            <TextInput name="bookingPhone" value={p.bookingPhone ?? ''} onChange={(v) => setP((x) => ({ ...x, bookingPhone: v }))} />
+          </Field>
+          <Field label={{ zh: '网上预约地址', en: 'Booking web address' }} error={errors.bookingWeb} at="bookingWeb">
+            <TextInput name="bookingWeb" value={p.bookingWeb ?? ''} onChange={(v) => setP((x) => ({ ...x, bookingWeb: v }))} />
+          </Field>
           {NUMBERS.map((n) => (
             <Field key={n.key} label={n.label} error={errors[n.key]} at={n.key}>
               <NumberInput name={n.key} value={nums[n.key] ?? ''} onChange={(v) => setNums((x) => ({ ...x, [n.key]: v }))} />
@@ -99,6 +110,9 @@ export function PolicyEditor() {
           </Field>
           <div className="field">
             <Check name="transferKeepsIssueTime" checked={p.transferKeepsIssueTime} onChange={(v) => setP((x) => ({ ...x, transferKeepsIssueTime: v }))} label={{ zh: '转办保留原取号时间', en: 'A transfer keeps its issue time' }} />
+          </div>
+          <div className="field">
+            <Check name="elderlyModeByCard" checked={p.elderlyModeByCard} onChange={(v) => setP((x) => ({ ...x, elderlyModeByCard: v }))} label={{ zh: '老年人刷身份证后取号机自动切换大字版', en: 'The kiosk turns to large text for an elderly ID card holder' }} />
           </div>
         </div>
         <h3>

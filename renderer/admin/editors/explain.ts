@@ -77,6 +77,8 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
   materialsServerRetentionDays: { zh: '收件材料服务器保留天数', en: 'Material retention on the server' },
   alertWaitMinutes: { zh: '等候提醒阈值', en: 'Wait alert threshold' },
   elderlyAge: { zh: '老年人优先年龄', en: 'Elderly priority age' },
+  bookingPhone: { zh: '预约电话', en: 'Booking phone' },
+  bookingWeb: { zh: '网上预约地址', en: 'Booking web address' },
   noShowGraceSeconds: { zh: '叫号后多久才可过号', en: 'No-show wait after the call' },
   noShowGracePrioritySeconds: { zh: '优先群体过号等候', en: 'No-show wait for priority groups' },
   skipGraceMinutes: { zh: '过号回补时限', en: 'No-show grace period' },
@@ -170,6 +172,7 @@ function formatHint(m: string): string {
   if (/^ids are/.test(m)) return '编号只能用字母、数字、“-”或“_”，最多 40 个字符';
   if (/url/i.test(m)) return '应为网址';
   if (/lowercase/.test(m)) return '只能用小写字母、数字和“-”';
+  if (/^digits, spaces/.test(m)) return '只能用数字、空格和 + - ( )';
   return m;
 }
 
