@@ -119,6 +119,8 @@ export class SyncEngine {
   private liveOpen = false;
   /** serverSeq in the socket's hello: every later event of the hall comes on the socket. */
   private liveBase: number | null = null;
+  /** `upstream|hello serverSeq` of a live socket whose checkpoint reached its hello (issue 17). */
+  private liveJoined: string | null = null;
 
   private roundTimer: unknown = null;
   private roundDue: number | null = null;
@@ -547,7 +549,11 @@ export class SyncEngine {
       const top = m.events.reduce((max, x) => Math.max(max, x.s), 0);
       // Every event after the hello's serverSeq comes on this socket, in order: once the
       // checkpoint has reached the hello's, the socket continues it. Before that, pull.
-      const contiguous = base !== null && (await this.o.db.checkpoint(up)) >= base;
+      // Checkpoints only move forward: once it reached this socket's hello, it stays there, so
+      // later messages skip the read (a board's call waits for every database round trip).
+      const joined = `${up}|${base}`;
+      const contiguous = base !== null && (this.liveJoined === joined || (await this.o.db.checkpoint(up)) >= base);
+      if (contiguous) this.liveJoined = joined;
       await this.o.local.receive(events, contiguous && top > 0 ? { upstream: up, serverSeq: top } : undefined);
       if (!contiguous) this.kick();
     }, undefined);
