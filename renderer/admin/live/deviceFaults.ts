@@ -14,6 +14,7 @@ export interface DeviceFaultLine {
   device: string;
   severity: 'fault' | 'warning';
   code: string;
+  /** The device's name as a label ("打印机" / "Printer"). */
   name: Bilingual;
   /** What is wrong and what to do. */
   words: Bilingual;
@@ -33,7 +34,7 @@ export function deviceFaultLines(s: HallState): DeviceFaultLine[] {
       device: d.device,
       severity,
       code,
-      name: DEVICE_NAMES[d.device as LoggedDevice] ?? { zh: d.device, en: d.device },
+      name: label(DEVICE_NAMES[d.device as LoggedDevice] ?? { zh: d.device, en: d.device }),
       words: d.words ?? wordsFor(d.device, code, severity),
       since: d.since,
       detail: [code, d.message].filter(Boolean).join(' · '),
@@ -42,6 +43,8 @@ export function deviceFaultLines(s: HallState): DeviceFaultLine[] {
   // Faults first, then the longest standing.
   return out.sort((a, b) => (a.severity === b.severity ? a.since - b.since : a.severity === 'fault' ? -1 : 1));
 }
+
+const label = (b: Bilingual): Bilingual => ({ zh: b.zh, en: b.en.charAt(0).toUpperCase() + b.en.slice(1) });
 
 /** One alert per device: critical for a fault, warning for a warning, with how long it has lasted. */
 export function deviceAlerts(s: HallState, now: number): Array<{ kind: 'device-fault'; key: string; severity: 'warning' | 'critical'; text: Bilingual }> {
@@ -53,7 +56,7 @@ export function deviceAlerts(s: HallState, now: number): Array<{ kind: 'device-f
       severity: d.severity === 'fault' ? 'critical' : 'warning',
       text: {
         zh: `${d.terminal} 的${d.name.zh}${d.severity === 'fault' ? '故障' : '需要处理'}：${d.words.zh}（已 ${lasted.zh}）`,
-        en: `${d.terminal}: ${d.name.en} ${d.severity === 'fault' ? 'fault' : 'needs attention'}: ${d.words.en} (for ${lasted.en})`,
+        en: `${d.terminal}: ${DEVICE_NAMES[d.device as LoggedDevice]?.en ?? d.device} ${d.severity === 'fault' ? 'fault' : 'needs attention'}: ${d.words.en} (for ${lasted.en})`,
       },
     };
   });
