@@ -256,6 +256,33 @@ describe('the hall rules as a form', () => {
   });
 });
 
+describe('the staff card and the windows as forms', () => {
+  it("a clerk's card keeps its English when edited, and an English post can be set; a window without a number is refused at the field", async () => {
+    await tab('staff');
+    await page.click('[data-testid="staff"] tr[data-row="s1"] [data-action="edit"]');
+    const form = '[data-testid="staff-form"]';
+    await page.waitForSelector(form);
+    const en = (await page.evaluate(() => window.__hallq!.terminal.local.state.config.staff.get('s1')?.en)) ?? {};
+    expect(await page.inputValue(`${form} input[name="postEn"]`)).toBe(en.post ?? '');
+    await page.fill(`${form} input[name="postEn"]`, 'General intake desk');
+    await page.click(`${form} [data-action="save"]`);
+    await page.waitForSelector('[data-testid="editor-saved"]');
+    expect(await page.evaluate(() => window.__hallq!.terminal.local.state.config.staff.get('s1')?.en)).toEqual({ ...en, post: 'General intake desk' });
+
+    await tab('windows');
+    await page.click('[data-testid="windows"] tr[data-row="w2"] [data-action="edit"]');
+    const before = await written();
+    await page.fill('[data-testid="windows-form"] input[name="label"]', '');
+    await page.click('[data-testid="windows-form"] [data-action="save"]');
+    const label = errorAt('label');
+    await label.waitFor();
+    expect(await label.textContent()).toContain('不能为空');
+    expect(await label.textContent()).toContain('must not be empty');
+    expect(await written()).toEqual(before);
+    await page.click('[data-testid="windows-form"] [data-action="close"]');
+  });
+});
+
 describe("the kiosk's guide (R15)", () => {
   it('names the windows that serve the service, the same ones the confirm screen names (issue 17: guide 1 and 6, confirm 1, 3 and 6)', async () => {
     const kiosk = await openTerminalPage(browser, hall.pages.get('kiosk-1')!);

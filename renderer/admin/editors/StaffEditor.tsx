@@ -3,12 +3,13 @@
  * PIN is hashed here (salted PBKDF2) and only the hash is stored; no hash is ever shown.
  */
 import { useMemo, useState } from 'react';
-import type { Staff } from '../../../shared/config/schemas';
+import { StaffSchema, type Staff } from '../../../shared/config/schemas';
 import type { Bilingual } from '../../../shared/config/text';
 import { MAX_PIN_DIGITS, MIN_PIN_DIGITS, hashPin, isValidPin } from '../../../shared/identity/pin';
 import { useHall, useTerminal } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { removeConfig, saveConfig } from './changes';
+import { errorsUnder, explainError, fieldErrors, type FieldErrors } from './explain';
 import { Button, Field, OutcomeNote, SAVED, TextInput, type Outcome } from './Form';
 import { ListEditor } from './ListEditor';
 
@@ -18,6 +19,10 @@ interface Draft {
   post: string;
   duties: string;
   commitment: string;
+  /** The card in English (issue 17: an English screen shows these; blank: the Chinese). */
+  postEn: string;
+  dutiesEn: string;
+  commitmentEn: string;
   photo: string;
   /** Window IDs, comma-separated; blank: any window of the hall. */
   windows: string;
@@ -32,9 +37,11 @@ function windowsOf(typed: string): { windows?: string[] } {
 
 function StaffForm({ staff, done }: { staff: Staff | undefined; done: (m: Bilingual) => void }) {
   const { terminal } = useTerminal();
-  const [d, setD] = useState<Draft>(() => ({ id: staff?.id ?? '', name: staff?.name ?? '', post: staff?.post ?? '', duties: staff?.duties ?? '', commitment: staff?.commitment ?? '', photo: staff?.photo ?? '', windows: staff?.windows?.join(', ') ?? '', pin: '' }));
+  const [d, setD] = useState<Draft>(() => ({ id: staff?.id ?? '', name: staff?.name ?? '', post: staff?.post ?? '', duties: staff?.duties ?? '', commitment: staff?.commitment ?? '', postEn: staff?.en?.post ?? '', dutiesEn: staff?.en?.duties ?? '', commitmentEn: staff?.en?.commitment ?? '', photo: staff?.photo ?? '', windows: staff?.windows?.join(', ') ?? '', pin: '' }));
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const err = (k: string) => errorsUnder(errors, k);
   const set = <K extends keyof Draft>(k: K) => (v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
   const save = async () => {
     if (d.pin !== '' && !isValidPin(d.pin)) {
@@ -45,7 +52,14 @@ function StaffForm({ staff, done }: { staff: Staff | undefined; done: (m: Biling
       // Without a new PIN the card goes without one and the clerk keeps theirs (the fold's rule):
       // an admin never receives PIN hashes (server/store/pinVisibility.ts).
       const pinHash = d.pin !== '' ? await hashPin(d.pin, crypto.getRandomValues(new Uint8Array(16))) : undefined;
-      const value = { id: d.id.trim(), name: d.name.trim(), post: d.post.trim(), duties: d.duties.trim(), commitment: d.commitment.trim(), ...(d.photo.trim() ? { photo: d.photo.trim() } : {}), ...windowsOf(d.windows), ...(pinHash ? { pinHash } : {}) };
+      const en = { ...(d.postEn.trim() ? { post: d.postEn.trim() } : {}), ...(d.dutiesEn.trim() ? { duties: d.dutiesEn.trim() } : {}), ...(d.commitmentEn.trim() ? { commitment: d.commitmentEn.trim() } : {}) };
+      const value = { id: d.id.trim(), name: d.name.trim(), post: d.post.trim(), duties: d.duties.trim(), commitment: d.commitment.trim(), ...(Object.keys(en).length ? { en } : {}), ...(d.photo.trim() ? { photo: d.photo.trim() } : {}), ...windowsOf(d.windows), ...(pinHash ? { pinHash } : {}) };
+      const checked = StaffSchema.safeParse(value);
+      if (!checked.success) {
+        setErrors(fieldErrors(checked.error));
+        return setOutcome({ ok: false, message: explainError(checked.error) });
+      }
+      setErrors({});
       const r = await saveConfig(terminal.local, 'staff', d.id.trim(), value);
       if (r.ok) done(d.pin !== '' ? { zh: `${SAVED.zh}新 PIN 已设置。`, en: `${SAVED.en} The new PIN is set.` } : SAVED);
       else setOutcome(r);
@@ -56,23 +70,32 @@ function StaffForm({ staff, done }: { staff: Staff | undefined; done: (m: Biling
   return (
     <div className="form">
       <div className="form-grid">
-        <Field label={{ zh: '编号', en: 'ID' }}>
+        <Field label={{ zh: '编号', en: 'ID' }} error={err('id')} at="id">
           <TextInput name="id" value={d.id} onChange={set('id')} readOnly={staff !== undefined} />
         </Field>
-        <Field label={{ zh: '姓名（公示）', en: 'Name (shown publicly, R9)' }}>
+        <Field label={{ zh: '姓名（公示）', en: 'Name (shown publicly, R9)' }} error={err('name')} at="name">
           <TextInput name="name" value={d.name} onChange={set('name')} />
         </Field>
-        <Field label={{ zh: '岗位', en: 'Post' }}>
+        <Field label={{ zh: '岗位', en: 'Post' }} error={err('post')} at="post">
           <TextInput name="post" value={d.post} onChange={set('post')} />
         </Field>
-        <Field label={{ zh: '照片地址', en: 'Photo (path or address)' }}>
+        <Field label={{ zh: '岗位（英文，可空）', en: 'Post in English (optional)' }} error={err('en.post')} at="en.post">
+          <TextInput name="postEn" value={d.postEn} onChange={set('postEn')} />
+        </Field>
+        <Field label={{ zh: '照片地址', en: 'Photo (path or address)' }} error={err('photo')} at="photo">
           <TextInput name="photo" value={d.photo} onChange={set('photo')} />
         </Field>
-        <Field wide label={{ zh: '职责', en: 'Duties' }}>
+        <Field label={{ zh: '职责', en: 'Duties' }} error={err('duties')} at="duties">
           <textarea className="input" name="duties" rows={2} value={d.duties} onChange={(e) => set('duties')(e.target.value)} />
         </Field>
-        <Field wide label={{ zh: '服务承诺', en: 'Service commitment' }}>
+        <Field label={{ zh: '职责（英文，可空）', en: 'Duties in English (optional)' }} error={err('en.duties')} at="en.duties">
+          <textarea className="input" name="dutiesEn" rows={2} value={d.dutiesEn} onChange={(e) => set('dutiesEn')(e.target.value)} />
+        </Field>
+        <Field label={{ zh: '服务承诺', en: 'Service commitment' }} error={err('commitment')} at="commitment">
           <textarea className="input" name="commitment" rows={2} value={d.commitment} onChange={(e) => set('commitment')(e.target.value)} />
+        </Field>
+        <Field label={{ zh: '服务承诺（英文，可空）', en: 'Commitment in English (optional)' }} error={err('en.commitment')} at="en.commitment">
+          <textarea className="input" name="commitmentEn" rows={2} value={d.commitmentEn} onChange={(e) => set('commitmentEn')(e.target.value)} />
         </Field>
         <Field
           label={{ zh: '设置新 PIN（窗口签到用）', en: 'Set a new PIN (counter sign-in)' }}

@@ -1,12 +1,13 @@
 /** Windows (R4 comprehensive windows, R7 love windows): number, name, the services it takes and in what order. */
 import { useMemo, useState } from 'react';
-import type { Window } from '../../../shared/config/schemas';
+import { WindowSchema, type Window } from '../../../shared/config/schemas';
 import type { Bilingual } from '../../../shared/config/text';
 import { useHall, useTerminal } from '../../app/context';
 import { Bi } from '../../i18n/Bi';
 import { useLang } from '../../i18n/lang';
 import { removeConfig, saveConfig } from './changes';
-import { Button, Check, Field, NumberInput, OutcomeNote, SAVED, Select, TextInput, numberOrText, type Outcome } from './Form';
+import { errorsUnder, explainError, fieldErrors, type FieldErrors } from './explain';
+import { Button, Check, Field, FieldError, NumberInput, OutcomeNote, SAVED, Select, TextInput, numberOrText, type Outcome } from './Form';
 import { ListEditor } from './ListEditor';
 
 type Mode = 'fifo' | 'ordered' | 'weighted';
@@ -75,24 +76,32 @@ function WindowForm({ win, done }: { win: Window | undefined; done: (m: Bilingua
     });
   const lang = useLang((x) => x.lang);
   const unused = services.filter((s) => !d.services.some((x) => x.serviceId === s.id));
+  const [errors, setErrors] = useState<FieldErrors>({});
   const save = async () => {
-    const r = await saveConfig(terminal.local, 'window', d.id.trim(), buildWindow(d));
+    const value = buildWindow(d);
+    const checked = WindowSchema.safeParse(value);
+    if (!checked.success) {
+      setErrors(fieldErrors(checked.error));
+      return setOutcome({ ok: false, message: explainError(checked.error) });
+    }
+    setErrors({});
+    const r = await saveConfig(terminal.local, 'window', d.id.trim(), value);
     if (r.ok) done(SAVED);
     else setOutcome(r);
   };
   return (
     <div className="form">
       <div className="form-grid">
-        <Field label={{ zh: '编号', en: 'ID' }}>
+        <Field label={{ zh: '编号', en: 'ID' }} error={errorsUnder(errors, 'id')} at="id">
           <TextInput name="id" value={d.id} onChange={set('id')} readOnly={win !== undefined} />
         </Field>
-        <Field label={{ zh: '窗口号（屏幕显示）', en: 'Window number (on screens)' }}>
+        <Field label={{ zh: '窗口号（屏幕显示）', en: 'Window number (on screens)' }} error={errorsUnder(errors, 'label')} at="label">
           <TextInput name="label" value={d.label} onChange={set('label')} />
         </Field>
-        <Field label={{ zh: '中文名称', en: 'Chinese name' }}>
+        <Field label={{ zh: '中文名称', en: 'Chinese name' }} error={errorsUnder(errors, 'name.zh')} at="name.zh">
           <TextInput name="nameZh" value={d.nameZh} onChange={set('nameZh')} />
         </Field>
-        <Field label={{ zh: '英文名称', en: 'English name' }}>
+        <Field label={{ zh: '英文名称', en: 'English name' }} error={errorsUnder(errors, 'name.en')} at="name.en">
           <TextInput name="nameEn" value={d.nameEn} onChange={set('nameEn')} />
         </Field>
         <Field label={{ zh: '叫号方式', en: 'Calling order' }}>
@@ -106,6 +115,7 @@ function WindowForm({ win, done }: { win: Window | undefined; done: (m: Bilingua
           <span className="field-label">
             <Bi t={{ zh: '办理业务（按顺序）', en: 'Services (in order)' }} />
           </span>
+          <FieldError error={errorsUnder(errors, 'services')} at="services" />
           <ol className="service-order">
             {d.services.map((s, i) => (
               <li key={s.serviceId} data-service={s.serviceId}>
