@@ -3,7 +3,7 @@
  * keypad: a kiosk has no keyboard), big tiles that say when a service cannot be taken now (R5),
  * each with its guide (R15), and pages (fewer, bigger tiles in 大字版).
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useHall, useNow } from '../app/context';
 import { Bi } from '../i18n/Bi';
 import { useLang } from '../i18n/lang';
@@ -12,6 +12,7 @@ import { useLandscape } from './elderly';
 import './elderly.css';
 import { useController } from './context';
 import { ALL_CATEGORIES, categories, serviceTiles, tileBadge, type ServiceTile } from './services';
+import { pinyinReady } from './search';
 import { useKiosk, visibleTiles } from './store';
 
 export function Services() {
@@ -28,6 +29,15 @@ export function Services() {
   const tiles = useMemo(() => serviceTiles(state, now), [state, version, now]);
   const tabs = useMemo(() => categories(state.config.services.values()), [state, version]);
   const landscape = useLandscape();
+  // A search typed before the pinyin dictionary arrived is looked up again when it has.
+  const [, setPinyin] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void pinyinReady.then(() => live && setPinyin(true));
+    return () => {
+      live = false;
+    };
+  }, []);
   const view = visibleTiles(tiles, { category, query, page, elderly }, landscape);
   const tz = state.config.schedule.timeZone;
   return (

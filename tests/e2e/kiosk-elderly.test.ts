@@ -95,6 +95,15 @@ describe('kiosk for elderly citizens, landscape 1920x1080', () => {
     await page.waitForSelector('.kiosk[data-elderly="0"]');
   });
 
+  it('the search reads pinyin initials with pinyin-pro in the browser: BDC finds 不动产登记', async () => {
+    await tid('start').click();
+    await tid('search').click();
+    for (const k of ['B', 'D', 'C']) await tid(`key-${k}`).click();
+    await expect.poll(() => page.locator('.tile').count()).toBe(1);
+    await tid('service-estate').waitFor();
+    await home();
+  });
+
   it('the ID card of a 76-year-old turns 大字版 on by itself; the next citizen starts in normal text', async () => {
     await tid('start').click();
     await page.waitForSelector('.kiosk[data-screen="services"][data-elderly="0"]');
