@@ -234,7 +234,7 @@ describe.each(DB_KINDS)('sync faults against the real server on %s', (kind) => {
     expect(pushed.rows[0]!.n).toBe(1);
   });
 
-  it('two offline counters call the same ticket; after healing every replica shows the earlier call as the winner and the other window in conflict', { timeout: 30_000 }, async () => {
+  it('two offline counters call the same ticket and the later caller starts serving; after healing every replica sends the citizen to the window serving them and tells the other window (issue 17)', { timeout: 30_000 }, async () => {
     hall = await RealHall.start(kind);
     const k1 = await hall.terminal({ id: 'kiosk-1', role: 'kiosk', offlineSeries: 'K' });
     const c1 = await hall.terminal({ id: 'counter-1', role: 'counter', windowId: 'w1' });
@@ -258,7 +258,7 @@ describe.each(DB_KINDS)('sync faults against the real server on %s', (kind) => {
     if (!first.ok || !second.ok) return;
     expect(first.event.hlc < second.event.hlc).toBe(true);
     const a001 = first.ticketId;
-    // The losing clerk starts serving before hearing of the other call.
+    // The later caller's clerk starts serving before hearing of the other call: the citizen sat down at w2.
     await c2.author('ticket.started', { ticketId: a001, windowId: 'w2' });
     expect(c2.coordinator.conflict('w2')).toBeUndefined();
 
@@ -266,23 +266,25 @@ describe.each(DB_KINDS)('sync faults against the real server on %s', (kind) => {
     c2.proxy.restore();
     const server = await hall.assertConverged();
     const check = (s: HallState, who: string) => {
-      expect(s.tickets.get(a001), who).toMatchObject({ number: 'A001', status: 'called', windowId: 'w1', staffId: 's1' });
-      expect(s.windows.get('w2')?.conflict, who).toMatchObject({ ticketId: a001, number: 'A001', wonBy: 'w1' });
-      expect(s.windows.get('w1')?.conflict, who).toBeUndefined();
-      // The loser's call and start are kept in the history, marked ignored.
-      const atW2 = s.tickets.get(a001)!.history.filter((h) => h.windowId === 'w2');
-      expect(atW2.map((h) => h.type), who).toEqual(['ticket.called', 'ticket.started']);
-      expect(atW2.every((h) => h.ignored !== undefined), who).toBe(true);
+      // The call follows the citizen: the window that started service wins over the earlier call.
+      expect(s.tickets.get(a001), who).toMatchObject({ number: 'A001', status: 'serving', windowId: 'w2', staffId: 's2' });
+      expect(s.windows.get('w1')?.conflict, who).toMatchObject({ ticketId: a001, number: 'A001', wonBy: 'w2', reason: 'started' });
+      expect(s.windows.get('w2')?.conflict, who).toBeUndefined();
+      // The loser's call is kept in the history, marked ignored.
+      const atW1 = s.tickets.get(a001)!.history.filter((h) => h.windowId === 'w1');
+      expect(atW1.map((h) => h.type), who).toEqual(['ticket.called']);
+      expect(atW1.every((h) => h.ignored !== undefined), who).toBe(true);
+      expect(s.tickets.get(a001)!.history.filter((h) => h.windowId === 'w2').every((h) => h.ignored === undefined), who).toBe(true);
     };
     check(server, 'server');
     for (const t of hall.terminals) check(t.local.state, t.spec.id);
-    expect(c2.coordinator.conflict('w2')).toMatchObject({ number: 'A001', wonBy: 'w1' });
+    expect(c1.coordinator.conflict('w1')).toMatchObject({ number: 'A001', wonBy: 'w2' });
 
-    // The clerk at w2 calls again and gets the next ticket.
-    expect(await c2.callNext()).toMatchObject({ ok: true, claim: 'server', number: 'A002' });
+    // The clerk at w1 calls again and gets the next ticket.
+    expect(await c1.callNext()).toMatchObject({ ok: true, claim: 'server', number: 'A002' });
     const after = await hall.assertConverged();
-    expect(after.windows.get('w2')?.conflict).toBeUndefined();
-    expect(after.tickets.get(a001)).toMatchObject({ windowId: 'w1', status: 'called' });
+    expect(after.windows.get('w1')?.conflict).toBeUndefined();
+    expect(after.tickets.get(a001)).toMatchObject({ windowId: 'w2', status: 'serving' });
     for (const t of hall.terminals) expect(canonicalState(t.local.state)).toBe(canonicalState(after));
   });
 
