@@ -92,6 +92,21 @@ describe('readable for everyone (issue 17): the kiosk', () => {
           await page.click(tid('done'));
           await page.waitForSelector('.kiosk[data-screen="attract"]');
         }
+        // The printer out of paper: the e-ticket screen and its plain-words note, in the other language.
+        hall.sims!.printer.state.paper = 'out';
+        try {
+          const lang = layout === 'portrait' ? 'zh' : 'en';
+          if ((await page.getAttribute('.kiosk', 'data-lang')) !== lang) await page.click(tid('lang-toggle'));
+          if ((await page.getAttribute('.kiosk', 'data-elderly')) === '1') await page.click(tid('elderly-toggle'));
+          await page.waitForSelector(`.kiosk[data-lang="${lang}"][data-elderly="0"]`);
+          await page.click(tid('start'));
+          await page.click(tid('service-housing'));
+          await page.click(tid('take-ticket'));
+          await page.waitForSelector(tid('eticket'), { timeout: 20_000 });
+          await check(page, `kiosk-${layout}-${lang}-eticket`, problems);
+        } finally {
+          hall.sims!.printer.state.paper = 'ok';
+        }
         noProblems(problems);
         expect(kiosk.errors).toEqual([]);
       } finally {
