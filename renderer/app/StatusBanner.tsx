@@ -30,9 +30,9 @@ export function StatusBanner({ offlineNote }: { /** What still works here while 
       </div>
     );
   }
-  if (status.syncing && status.state !== 'offline') {
+  if (status.syncing && (status.state !== 'offline' || status.connecting)) {
     // Issue 17: until this screen has caught up with the hall, it says so (what it shows may
-    // still be behind); offline, the banner below says the same with since when.
+    // still be behind); once an attempt failed, the offline banner below says so with since when.
     return (
       <div className="status-banner status-syncing" role="status" data-status="syncing">
         <Bi t={{ zh: '正在与大厅同步数据…', en: 'Syncing with the hall…' }} />

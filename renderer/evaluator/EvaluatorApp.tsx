@@ -4,6 +4,8 @@
  * (R8, one rating per served ticket); 暂停服务 while the window is paused (R10).
  */
 import { pauseReasonText } from '../../shared/windows/pauseReasons';
+import { currentTicketToday, windowStateToday } from '../../shared/fold/today';
+import { localDate } from '../../shared/schedule/zone';
 import { StatusBanner } from '../app/StatusBanner';
 import { useHall, useNow, useTerminal } from '../app/context';
 import { Bi } from '../i18n/Bi';
@@ -88,8 +90,12 @@ function Header({ windowId }: { windowId: string }) {
 function Serving({ windowId }: { windowId: string }) {
   const { state } = useHall();
   const w = state.windows.get(windowId);
-  const staff = w?.staffId ? state.config.staff.get(w.staffId) : undefined;
-  const t = w?.currentTicketId ? state.tickets.get(w.currentTicketId) : undefined;
+  // Issue 17: a window left open on a past day shows no clerk and no ticket of that day.
+  const zone = state.config.schedule.timeZone;
+  const today = localDate(useNow(60_000), zone);
+  const openToday = windowStateToday(w, today, zone) !== 'closed';
+  const staff = openToday && w?.staffId ? state.config.staff.get(w.staffId) : undefined;
+  const t = currentTicketToday(state, w, today);
   const serving = t && t.windowId === windowId && (t.status === 'called' || t.status === 'serving') ? t : undefined;
   const service = serving ? state.config.services.get(serving.serviceId)?.name : undefined;
   return (

@@ -98,6 +98,8 @@ export class SyncEngine {
   private contactAtStart: number | null = null;
   /** A round completed since this start: the screens are caught up (until then, 'syncing'). */
   private synced = false;
+  /** A round failed since this start (the first contact is no longer just under way). */
+  private failedOnce = false;
   /** Upstreams whose start set this session took (an empty hall has checkpoint 0 after it). */
   private readonly startedFrom = new Set<string>();
   private sweeping: Promise<void> | null = null;
@@ -370,6 +372,7 @@ export class SyncEngine {
       }
     }
     this.connected = false;
+    this.failedOnce = true;
     await this.refreshCounts();
     this.afterRound(false);
     return false;
@@ -604,6 +607,7 @@ export class SyncEngine {
       // next attempt (round and socket) is due.
       nextAttemptAt: !connected || (this.o.WebSocket !== undefined && !this.liveOpen) ? this.roundDue : null,
       syncing: !this.synced,
+      connecting: !this.synced && !this.failedOnce,
     };
   }
 

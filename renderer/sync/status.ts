@@ -39,6 +39,8 @@ export interface SyncStatus {
    * hall, and every screen says it is syncing until the first complete round.
    */
   syncing: boolean;
+  /** The first attempt since this screen started is under way (none failed, none completed). */
+  connecting: boolean;
 }
 
 export const STALE_AFTER_MS = 30_000;
@@ -61,5 +63,5 @@ export function sameStatus(a: SyncStatus, b: SyncStatus): boolean {
 }
 
 export function offlineStatus(lastContact: number | null = null): SyncStatus {
-  return { state: 'offline', lastContact, upstream: null, pending: 0, quarantined: 0, live: false, leader: false, blocked: null, authError: null, nextAttemptAt: null, syncing: true };
+  return { state: 'offline', lastContact, upstream: null, pending: 0, quarantined: 0, live: false, leader: false, blocked: null, authError: null, nextAttemptAt: null, syncing: true, connecting: true };
 }
