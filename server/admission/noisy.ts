@@ -7,7 +7,9 @@
  *
  *   - it changes nothing: a fault identical (device, code, message) to that device's open
  *     fault, or a recovery of a device that is not in fault; or
- *   - the terminal already had NOISY_PER_MINUTE visible device events this minute (server time).
+ *   - the terminal already had NOISY_PER_MINUTE visible device events this minute (server time),
+ *     unless it is the last word of a batch on its device (a fault, or its clearing, must still
+ *     reach the admin: issue 17): that one may go up to NOISY_LAST_WORD_CAP a minute.
  *
  * What was kept quiet is counted per terminal and minute (noisy_counts): the summary the
  * admin's list shows (GET /api/admin/overrides, `quietFaults`).
@@ -19,6 +21,8 @@ import type { Queryable } from '../db/db';
 export const NOISY_TYPES: ReadonlySet<string> = new Set(['device.fault', 'device.recovered']);
 /** Visible device events per terminal per minute; the rest are stored quiet. */
 export const NOISY_PER_MINUTE = 10;
+/** With the last word of a batch per device (six device kinds), at most this many a minute. */
+export const NOISY_LAST_WORD_CAP = NOISY_PER_MINUTE + 6;
 
 interface DeviceView {
   ok: boolean;
@@ -45,6 +49,9 @@ export async function quietEvents(q: Queryable, hall: string, s: HallState | und
   const added = new Map<string, { visible: number; quiet: number }>();
   // What this batch has shown so far, over what the fold knows.
   const view = new Map<string, DeviceView>();
+  // The last event of the batch for each device: the condition the device is left in.
+  const lastOf = new Map<string, HallEvent>();
+  for (const e of noisy) lastOf.set(`${terminalOf(e.origin)}/${(e.payload as { device: string }).device}`, e);
   for (const e of noisy) {
     const terminal = terminalOf(e.origin);
     const p = e.payload as { device: string; code?: string; message?: string };
@@ -53,7 +60,8 @@ export async function quietEvents(q: Queryable, hall: string, s: HallState | und
     const same = e.type === 'device.fault' ? !before.ok && before.code === p.code && (before.message ?? '') === (p.message ?? '') : before.ok;
     const seen = visible.get(terminal) ?? 0;
     const a = added.get(terminal) ?? { visible: 0, quiet: 0 };
-    if (same || seen >= NOISY_PER_MINUTE) {
+    const lastWord = lastOf.get(key) === e;
+    if (same || seen >= (lastWord ? NOISY_LAST_WORD_CAP : NOISY_PER_MINUTE)) {
       quiet.add(`${e.origin}:${e.seq}`);
       a.quiet += 1;
     } else {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHlc } from '../../shared/clock/hlc';
 import type { HallEvent } from '../../shared/events/envelope';
 import { localDate } from '../../shared/schedule';
-import { NOISY_PER_MINUTE } from '../../server/admission/noisy';
+import { NOISY_LAST_WORD_CAP, NOISY_PER_MINUTE } from '../../server/admission/noisy';
 import { migrate } from '../../server/db/migrations';
 import { TestTerminal } from '../support/hall';
 import { DB_KINDS, call, enrollTerminal, freshDb, startServer, type RunningServer, type TestDb } from '../support/server';
@@ -321,6 +321,24 @@ describe.each(DB_KINDS)('events at the door on %s', (kind) => {
       const summary = list.body.quietFaults.find((x: any) => x.terminal === 'display-1');
       expect(summary.quiet + summary.visible).toBe(1000);
       expect(summary.quiet).toBeGreaterThanOrEqual(1000 - 2 * NOISY_PER_MINUTE);
+    });
+
+    it('over the minute\'s limit, a device\'s last word still reaches the other terminals: its fault, then its clearing (issue 17)', async () => {
+      const k = await actor('kiosk-2', 'kiosk');
+      const junk = Array.from({ length: NOISY_PER_MINUTE }, (_, i) => k.t.emit('device.fault', { device: 'led', code: `flap-${i}` }));
+      expect(await push(k, ...junk)).toMatchObject({ status: 200 });
+      const fault = k.t.emit('device.fault', { device: 'printer', code: 'paper-out', severity: 'fault', words: { zh: '打印纸用完了，请更换纸卷', en: 'Out of paper: load a new roll' } });
+      expect(await push(k, fault)).toMatchObject({ status: 200 });
+      const fixed = k.t.emit('device.recovered', { device: 'printer' });
+      expect(await push(k, fixed)).toMatchObject({ status: 200 });
+      const seen = (await pulled(actors['kiosk-1']!.token)).filter((e) => e.origin === k.t.origin && e.payload.device === 'printer');
+      expect(seen.map((e) => [e.type, e.payload.code])).toEqual([
+        ['device.fault', 'paper-out'],
+        ['device.recovered', undefined],
+      ]);
+      expect(seen[0].payload.words.zh).toBe('打印纸用完了，请更换纸卷');
+      const visible = (await pulled(actors['kiosk-1']!.token)).filter((e) => e.origin === k.t.origin);
+      expect(visible.length).toBeLessThanOrEqual(NOISY_LAST_WORD_CAP);
     });
   });
 });
