@@ -5,6 +5,9 @@
 import type { Bilingual } from '../../shared/config/text';
 import { clock } from './windowView';
 
+/** What marks the too-early message (the button clears it once the grace is over). */
+export const TOO_EARLY_MARK = '才能过号';
+
 /** Pressed 过号 before the grace is over: how long is left, and what to do meanwhile. */
 export function noShowTooEarly(number: string, remainingMs: number): Bilingual {
   const left = clock(Math.ceil(remainingMs / 1000) * 1000);

@@ -89,8 +89,18 @@ async function phonePage(token: string): Promise<string> {
   return res.text();
 }
 
+/** The simulated printer is up (startWebHall may leave the device manager unstarted; see counter.test.ts). */
+async function ensurePrinter(h: WebHall) {
+  const state = async () => (await h.deviceManager!.health()).find((d) => d.kind === 'printer')?.state;
+  for (let i = 0; i < 10 && (await state()) !== 'ok'; i++) await new Promise((r) => setTimeout(r, 100));
+  if ((await state()) !== 'ok') h.deviceManager!.start();
+  for (let i = 0; i < 100 && (await state()) !== 'ok'; i++) await new Promise((r) => setTimeout(r, 100));
+  if ((await state()) !== 'ok') throw new Error('the simulated printer did not come up');
+}
+
 beforeAll(async () => {
   hall = await startWebHall({ devices: true });
+  await ensurePrinter(hall);
   await hall.admin('PUT', '/api/admin/config', { kind: 'policy', id: 'hall', value: { ...DEMO_POLICY, noShowGraceSeconds: GRACE_S, noShowGracePrioritySeconds: GRACE_S * 2 } });
   browser = await launchBrowser();
   [kiosk, c1, c3, board] = await Promise.all([
@@ -216,6 +226,8 @@ describe('issue 17: honest waits, the conflict rule, no-show after grace', () =>
     // After the grace: F6 asks for confirmation; Escape leaves the ticket called.
     await page.locator('[data-testid="skip-slot"][data-ready="yes"]').waitFor({ timeout: (GRACE_S + 5) * 1000 });
     expect((await text(page, 'skip')).trim()).toMatch(/^过号/);
+    // The "wait N s" message is no longer true, so it is gone.
+    await expect.poll(() => page.locator('[data-testid="flash"][data-kind="error"]').count()).toBe(0);
     for (const l of ['en', 'zh'] as const) {
       await lang(page, l, 'lang');
       await page.keyboard.press('F6');
