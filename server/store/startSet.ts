@@ -43,12 +43,17 @@ export async function startSet(q: Queryable, hall: string, now: number): Promise
   const last = Number(top.rows[0]?.s ?? 0);
   if (last === 0) return { events: [], last, since };
 
-  // The working set proper: pinned types of all time, everything since the window opened.
-  const main = await q.query<{ s: string | number; body: HallEvent }>(
-    `SELECT server_seq AS s, body FROM events
-      WHERE hall = $1 AND server_seq <= $2 AND NOT quiet AND (hlc >= $3 OR type = ANY($4::text[]))`,
+  // The working set proper: everything since the window opened, pinned types of all time. Two
+  // queries, each on its index ((hall, hlc) and (hall, type)): an OR of both reads the year.
+  const recent = await q.query<{ s: string | number; body: HallEvent }>(
+    'SELECT server_seq AS s, body FROM events WHERE hall = $1 AND hlc >= $3 AND server_seq <= $2 AND NOT quiet',
+    [hall, last, since],
+  );
+  const pinned = await q.query<{ s: string | number; body: HallEvent }>(
+    'SELECT server_seq AS s, body FROM events WHERE hall = $1 AND type = ANY($4::text[]) AND hlc < $3 AND server_seq <= $2 AND NOT quiet',
     [hall, last, since, [...PINNED_TYPES]],
   );
+  const main = { rows: [...recent.rows, ...pinned.rows] };
 
   // Tickets with a rectification item opened within the horizon, before the window.
   const items = await q.query<{ ticket: string }>(
