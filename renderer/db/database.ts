@@ -257,13 +257,14 @@ export class TerminalDatabase extends Dexie {
   /**
    * What a restart folds: the working set (shared/sync/workingSet.ts) by index — events from
    * `since` on, the pinned types, the kept rectification tickets — and every own event not yet
-   * acknowledged. A store that never took a working set (an older install) loads everything
-   * once; its first sweep after catching up trims it.
+   * acknowledged. A store that never took a working set (an older install, upgraded with months
+   * of history) loads its working set by index too: folding all of it once took minutes with
+   * 100k tickets (every day's snapshot clones every ticket so far) and the screen stayed blank.
+   * Its rectification tickets older than the window come with the start set it takes at its
+   * first contact (no `keep` list yet); its first sweep after that trims the rest.
    */
   async loadWorkingSet(since: string, pinned: readonly string[]): Promise<HallEvent[]> {
     return this.transaction('r', [this.events, this.outbox, this.meta], async () => {
-      const marker = await this.meta.get('workingSetAt');
-      if (marker === undefined) return this.events.toArray();
       const keep = ((await this.meta.get('keep'))?.value as Array<[string, number]> | undefined) ?? [];
       const [recent, pins, kept, outbox] = await Promise.all([
         this.events.where('hlc').aboveOrEqual(since).toArray(),

@@ -76,7 +76,7 @@ describe('starting from the working set', () => {
     expect(world.hub.urls.filter((u) => u.startsWith('GET /api/sync/pull?after=0&'))).toEqual([]);
   });
 
-  it('a restart loads the working set from the store, not its history; an older install without one loads all once', async () => {
+  it('a restart loads the working set from the store, not its history; an older install upgraded with its history does too', async () => {
     world = makeSyncWorld();
     const k = await world.terminal({ id: 'kiosk-1', role: 'kiosk', upstreams: [HUB] });
     world.clock.t -= 3 * DAY;
@@ -95,8 +95,11 @@ describe('starting from the working set', () => {
     expect(legacy.local.fold.size).toBe(configs);
     await legacy.db.meta.delete('workingSetAt');
     await legacy.close();
-    const loadsAll = await world.terminal({ id: 'kiosk-1', role: 'kiosk', upstreams: [HUB], noStart: true });
-    expect(loadsAll.local.fold.size).toBe(configs + old.length);
+    // An upgraded store (no working-set marker) folds its working set only, never its past days.
+    const upgraded = await world.terminal({ id: 'kiosk-1', role: 'kiosk', upstreams: [HUB], noStart: true });
+    expect(upgraded.local.fold.size).toBe(configs);
+    expect(numbers(upgraded.local.state)).toEqual([]);
+    expect(await upgraded.db.events.count()).toBe(configs + old.length);
   });
 });
 
